@@ -1,0 +1,16 @@
+// Public API of the checks library: pure functions of a stored SiteScan (no I/O).
+export * from './types';
+export { REMARK_TYPES, REMARKS, remarkKey, findRemark, remarkByName, remark } from './remarks';
+export type { RemarkDefinition, RemarkType } from './remarks';
+export {
+  DMARC_POLICIES,
+  DMARC_POLICY_ID,
+  SPF_POLICIES,
+  SPF_POLICY_ID,
+  EMAIL_PROVIDERS,
+  EMAIL_PROVIDER_ID,
+  DNS_PROVIDERS,
+  DNS_PROVIDER_ID,
+  letterGrade,
+} from './tables';
+export type { DmarcPolicyRow, SpfPolicyRow, ProviderRow, ProviderMatch } from './tables';

@@ -1,0 +1,108 @@
+// Inputs, outputs and query results of the workflows: small commands and summaries only
+// (DESIGN.md "Control plane vs data plane"). Never per-site data.
+
+/** Which sites a run covers. `development` is the original's Development mode: the top 50. */
+export type RunScope =
+  | { kind: 'top'; count: number }
+  | { kind: 'ranks'; from: number; to: number }
+  | { kind: 'domains'; domains: string[] }
+  | { kind: 'development' }
+  | { kind: 'full' };
+
+export interface ScanRunInput {
+  /** Defaults to `{ kind: 'full' }` (the schedule's daily run of the whole list, 1..1,000,000). */
+  scope?: RunScope;
+  /** Batch child workflows in flight at once (default 4). */
+  maxBatchesInFlight?: number;
+  /** Sites per chunk activity (default 250). */
+  chunkSize?: number;
+  /** Chunks in flight per batch (default 4). */
+  maxChunksInFlight?: number;
+  /** Publish after the batches (default true; issue 6). */
+  publish?: boolean;
+}
+
+export interface ScanBatchInput {
+  runId: number;
+  batchIndex: number;
+  /** Ordinals [firstOrdinal, endOrdinal) of the run's frozen snapshot. */
+  firstOrdinal: number;
+  endOrdinal: number;
+  chunkSize: number;
+  maxChunksInFlight: number;
+}
+
+export interface LookupFailureCounts {
+  [status: string]: number;
+}
+
+export interface ChunkRef {
+  runId: number;
+  /** Ordinals [firstOrdinal, endOrdinal) of the run snapshot. */
+  firstOrdinal: number;
+  endOrdinal: number;
+}
+
+export interface ScanChunkResult {
+  sites: number;
+  scanned: number;
+  queries: number;
+  /** Per-query failure statuses (TIMEOUT, SERVFAIL, ...) across the chunk. */
+  lookupFailures: LookupFailureCounts;
+  /** Sites whose every query failed (counted, not an activity failure). */
+  unreachableSites: number;
+}
+
+export interface ProcessChunkResult {
+  processed: number;
+}
+
+export interface GradeChunkResult {
+  graded: number;
+  remarks: number;
+}
+
+export interface ScanBatchResult {
+  batchIndex: number;
+  sites: number;
+  scanned: number;
+  processed: number;
+  graded: number;
+  queries: number;
+  lookupFailures: LookupFailureCounts;
+}
+
+export type RunOutcome = 'running' | 'completed' | 'partial' | 'cancelled' | 'failed' | 'botched';
+
+export interface ScanRunResult {
+  runId: number;
+  outcome: RunOutcome;
+  sites: number;
+  scanned: number;
+  processed: number;
+  graded: number;
+  queries: number;
+  lookupFailures: LookupFailureCounts;
+  failedBatches: number[];
+  seconds: number;
+}
+
+export interface Progress {
+  runId: number | null;
+  sites: number;
+  scanned: number;
+  processed: number;
+  graded: number;
+  batchesTotal: number;
+  batchesDone: number;
+  batchesFailed: number;
+  /** Indices of the batch workflows running now (query `<run workflow id>/batch-<n>` for theirs). */
+  runningBatches: number[];
+  phase: string;
+}
+
+export interface CreateRunResult {
+  runId: number;
+  sites: number;
+  startedAt: string;
+}

@@ -1,0 +1,4 @@
+// The workflow bundle's entry point: every workflow type the workers run.
+export { scanRun } from './scan-run';
+export { scanBatch } from './scan-batch';
+export { progressQuery } from './queries';

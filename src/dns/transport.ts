@@ -1,0 +1,354 @@
+// Sending one DNS message and receiving its answer, over UDP (a small shared pool of sockets,
+// never one per query) or TCP (one connection per query; only used after truncation). Encoding
+// and decoding go through dns-packet. An answer is accepted only when it comes from the address
+// and port the query went to, carries the query's random ID, and repeats the question; anything
+// else is counted and ignored, so a forged or stray datagram cannot complete a query.
+import dgram from 'node:dgram';
+import net from 'node:net';
+import { randomBytes } from 'node:crypto';
+import * as dnsPacket from 'dns-packet';
+import type { RRType } from './types';
+import type { ServerAddress } from './servers';
+
+export interface DecodedMessage {
+  id: number;
+  type: 'query' | 'response';
+  rcode: number;
+  flag_aa: boolean;
+  flag_tc: boolean;
+  flag_ra: boolean;
+  flag_ad: boolean;
+  questions: Array<{ name: string; type: string; class: string }>;
+  answers: Array<{ name: string; type: string; ttl?: number; class?: string; data?: unknown }>;
+  authorities: Array<{ name: string; type: string; ttl?: number; class?: string; data?: unknown }>;
+}
+
+export interface ExchangeRequest {
+  server: ServerAddress;
+  name: string; // normalised, no trailing dot
+  type: RRType;
+  recursionDesired: boolean;
+  edns: boolean;
+  dnssecOk: boolean;
+  timeoutMs: number;
+}
+
+export type ExchangeResult =
+  | { kind: 'response'; message: DecodedMessage; rttMs: number }
+  | { kind: 'timeout'; rttMs: number }
+  | { kind: 'network-error'; error: string; rttMs: number }
+  | { kind: 'malformed'; error: string; rttMs: number };
+
+export interface TransportCounters {
+  udpSent: number;
+  udpReceived: number;
+  tcpQueries: number;
+  /** Datagrams whose ID matched no query in flight on that socket (late, stray or forged). */
+  unmatchedAnswers: number;
+  /** Datagrams with a live ID but from another address or port than the query went to. */
+  wrongSourceAnswers: number;
+  /** Datagrams from the right source with a live ID but another question. */
+  wrongQuestionAnswers: number;
+  /** Answers that could not be decoded. */
+  malformedAnswers: number;
+}
+
+interface PendingQuery {
+  id: number;
+  request: ExchangeRequest;
+  sentAt: number;
+  timer: NodeJS.Timeout;
+  finish: (result: ExchangeResult) => void;
+}
+
+interface PooledSocket {
+  socket: dgram.Socket;
+  pending: Map<number, PendingQuery>;
+}
+
+export interface TransportOptions {
+  udpSockets: number;
+  ednsUdpSize: number;
+  /** Receive buffer asked of the kernel for each UDP socket (it may grant less). */
+  receiveBufferBytes?: number;
+}
+
+const RCODE_NAMES: Record<string, number> = {
+  NOERROR: 0,
+  FORMERR: 1,
+  SERVFAIL: 2,
+  NXDOMAIN: 3,
+  NOTIMP: 4,
+  REFUSED: 5,
+};
+
+function rcodeNumber(name: string, flags: number): number {
+  return RCODE_NAMES[name] ?? flags & 0xf;
+}
+
+/** Decodes one DNS message; throws on bytes dns-packet cannot read. */
+export function decodeMessage(bytes: Buffer): DecodedMessage {
+  const packet = dnsPacket.decode(bytes) as unknown as DecodedMessage & { rcode: string; flags: number };
+  return { ...packet, rcode: rcodeNumber(packet.rcode, packet.flags) };
+}
+
+export class Transport {
+  private readonly pools: Record<4 | 6, PooledSocket[] | null> = { 4: null, 6: null };
+  private nextSocket = 0;
+  private randomPool = Buffer.alloc(0);
+  private randomOffset = 0;
+  private closed = false;
+  private readonly tcpSockets = new Set<net.Socket>();
+  readonly counters: TransportCounters = {
+    udpSent: 0,
+    udpReceived: 0,
+    tcpQueries: 0,
+    unmatchedAnswers: 0,
+    wrongSourceAnswers: 0,
+    wrongQuestionAnswers: 0,
+    malformedAnswers: 0,
+  };
+
+  constructor(private readonly options: TransportOptions) {
+    if (!(options.udpSockets >= 1)) throw new Error(`udpSockets must be at least 1 (got ${options.udpSockets})`);
+  }
+
+  /** A query ID from the OS CSPRNG (drawn in bulk: one syscall per 2,048 IDs). */
+  private randomId(): number {
+    if (this.randomOffset + 2 > this.randomPool.length) {
+      this.randomPool = randomBytes(4096);
+      this.randomOffset = 0;
+    }
+    const id = this.randomPool.readUInt16BE(this.randomOffset);
+    this.randomOffset += 2;
+    return id;
+  }
+
+  private encode(request: ExchangeRequest, id: number): Buffer {
+    return dnsPacket.encode({
+      type: 'query',
+      id,
+      flags: request.recursionDesired ? dnsPacket.RECURSION_DESIRED : 0,
+      questions: [{ type: request.type, name: request.name, class: 'IN' }],
+      additionals: request.edns
+        ? [
+            {
+              type: 'OPT',
+              name: '.',
+              udpPayloadSize: this.options.ednsUdpSize,
+              extendedRcode: 0,
+              ednsVersion: 0,
+              flags: request.dnssecOk ? dnsPacket.DNSSEC_OK : 0,
+              flag_do: request.dnssecOk,
+              options: [],
+            },
+          ]
+        : [],
+    });
+  }
+
+  private pool(family: 4 | 6): PooledSocket[] {
+    let pool = this.pools[family];
+    if (pool) return pool;
+    pool = [];
+    for (let i = 0; i < this.options.udpSockets; i++) {
+      const socket = dgram.createSocket(family === 6 ? 'udp6' : 'udp4');
+      const pooled: PooledSocket = { socket, pending: new Map() };
+      socket.on('message', (bytes, rinfo) => this.onDatagram(pooled, bytes, rinfo));
+      // An unconnected socket reports almost nothing here; per-send errors arrive in send's callback.
+      socket.on('error', () => undefined);
+      // Port 0: the kernel picks a random ephemeral source port for each socket.
+      socket.bind(0, () => {
+        if (this.options.receiveBufferBytes) {
+          try {
+            socket.setRecvBufferSize(this.options.receiveBufferBytes);
+          } catch {
+            // the kernel's limit applies
+          }
+        }
+      });
+      pool.push(pooled);
+    }
+    this.pools[family] = pool;
+    return pool;
+  }
+
+  private questionMatches(message: DecodedMessage, request: ExchangeRequest): boolean {
+    if (message.type !== 'response') return false;
+    if (message.questions.length === 0) {
+      // Some servers omit the question in error answers to queries they could not parse.
+      return message.rcode !== 0;
+    }
+    if (message.questions.length !== 1) return false;
+    const question = message.questions[0]!;
+    return question.type === request.type && question.class === 'IN' && question.name.toLowerCase() === request.name;
+  }
+
+  private onDatagram(pooled: PooledSocket, bytes: Buffer, rinfo: dgram.RemoteInfo): void {
+    this.counters.udpReceived++;
+    if (bytes.length < 12) {
+      this.counters.unmatchedAnswers++;
+      return;
+    }
+    const pending = pooled.pending.get(bytes.readUInt16BE(0));
+    if (!pending) {
+      this.counters.unmatchedAnswers++;
+      return;
+    }
+    if (rinfo.address !== pending.request.server.address || rinfo.port !== pending.request.server.port) {
+      this.counters.wrongSourceAnswers++;
+      return;
+    }
+    let message: DecodedMessage;
+    try {
+      message = decodeMessage(bytes);
+    } catch (err) {
+      // Right source, right ID, unreadable bytes: that server's answer is broken.
+      this.counters.malformedAnswers++;
+      pooled.pending.delete(pending.id);
+      pending.finish({ kind: 'malformed', error: `undecodable answer: ${(err as Error).message}`, rttMs: performance.now() - pending.sentAt });
+      return;
+    }
+    if (!this.questionMatches(message, pending.request)) {
+      this.counters.wrongQuestionAnswers++;
+      return;
+    }
+    pooled.pending.delete(pending.id);
+    pending.finish({ kind: 'response', message, rttMs: performance.now() - pending.sentAt });
+  }
+
+  /** One UDP exchange. Never rejects. */
+  udp(request: ExchangeRequest): Promise<ExchangeResult> {
+    if (this.closed) return Promise.resolve({ kind: 'network-error', error: 'transport closed', rttMs: 0 });
+    let pool: PooledSocket[];
+    try {
+      pool = this.pool(request.server.family);
+    } catch (err) {
+      return Promise.resolve({ kind: 'network-error', error: (err as Error).message, rttMs: 0 });
+    }
+    const pooled = pool[this.nextSocket++ % pool.length]!;
+    let id = this.randomId();
+    while (pooled.pending.has(id)) id = this.randomId();
+    let message: Buffer;
+    try {
+      message = this.encode(request, id);
+    } catch (err) {
+      return Promise.resolve({ kind: 'network-error', error: `cannot encode query: ${(err as Error).message}`, rttMs: 0 });
+    }
+    return new Promise<ExchangeResult>((resolve) => {
+      const sentAt = performance.now();
+      let done = false;
+      const finish = (result: ExchangeResult): void => {
+        if (done) return;
+        done = true;
+        clearTimeout(pending.timer);
+        resolve(result);
+      };
+      const pending: PendingQuery = {
+        id,
+        request,
+        sentAt,
+        finish,
+        timer: setTimeout(() => {
+          if (pooled.pending.get(id) === pending) pooled.pending.delete(id);
+          finish({ kind: 'timeout', rttMs: performance.now() - sentAt });
+        }, request.timeoutMs),
+      };
+      pooled.pending.set(id, pending);
+      this.counters.udpSent++;
+      pooled.socket.send(message, request.server.port, request.server.address, (err) => {
+        if (!err) return;
+        if (pooled.pending.get(id) === pending) pooled.pending.delete(id);
+        finish({ kind: 'network-error', error: `${(err as NodeJS.ErrnoException).code ?? 'send failed'}: ${err.message}`, rttMs: performance.now() - sentAt });
+      });
+    });
+  }
+
+  /** One TCP exchange on a fresh connection (RFC 7766 framing: a two-byte length prefix). Never rejects. */
+  tcp(request: ExchangeRequest): Promise<ExchangeResult> {
+    if (this.closed) return Promise.resolve({ kind: 'network-error', error: 'transport closed', rttMs: 0 });
+    this.counters.tcpQueries++;
+    const id = this.randomId();
+    let query: Buffer;
+    try {
+      const body = this.encode(request, id);
+      query = Buffer.concat([Buffer.from([body.length >> 8, body.length & 0xff]), body]);
+    } catch (err) {
+      return Promise.resolve({ kind: 'network-error', error: `cannot encode query: ${(err as Error).message}`, rttMs: 0 });
+    }
+    return new Promise<ExchangeResult>((resolve) => {
+      const sentAt = performance.now();
+      let done = false;
+      let received: Buffer = Buffer.alloc(0);
+      const socket = net.connect({ host: request.server.address, port: request.server.port });
+      this.tcpSockets.add(socket);
+      const finish = (result: ExchangeResult): void => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        this.tcpSockets.delete(socket);
+        socket.destroy();
+        resolve(result);
+      };
+      const timer = setTimeout(() => finish({ kind: 'timeout', rttMs: performance.now() - sentAt }), request.timeoutMs);
+      socket.on('connect', () => socket.write(query));
+      socket.on('data', (chunk: Buffer) => {
+        received = received.length === 0 ? chunk : Buffer.concat([received, chunk]);
+        // Several messages may arrive on the stream; skip any that are not the answer.
+        while (received.length >= 2) {
+          const length = received.readUInt16BE(0);
+          if (received.length < 2 + length) return;
+          const bytes = received.subarray(2, 2 + length);
+          received = received.subarray(2 + length);
+          if (bytes.length < 12 || bytes.readUInt16BE(0) !== id) {
+            this.counters.unmatchedAnswers++;
+            continue;
+          }
+          let message: DecodedMessage;
+          try {
+            message = decodeMessage(bytes);
+          } catch (err) {
+            this.counters.malformedAnswers++;
+            finish({ kind: 'malformed', error: `undecodable answer: ${(err as Error).message}`, rttMs: performance.now() - sentAt });
+            return;
+          }
+          if (!this.questionMatches(message, request)) {
+            this.counters.wrongQuestionAnswers++;
+            continue;
+          }
+          finish({ kind: 'response', message, rttMs: performance.now() - sentAt });
+          return;
+        }
+      });
+      socket.on('error', (err: NodeJS.ErrnoException) =>
+        finish({ kind: 'network-error', error: `${err.code ?? 'tcp error'}: ${err.message}`, rttMs: performance.now() - sentAt }),
+      );
+      socket.on('close', () =>
+        finish({ kind: 'network-error', error: 'connection closed before an answer', rttMs: performance.now() - sentAt }),
+      );
+    });
+  }
+
+  get inFlight(): number {
+    let count = this.tcpSockets.size;
+    for (const pool of [this.pools[4], this.pools[6]]) for (const pooled of pool ?? []) count += pooled.pending.size;
+    return count;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const socket of this.tcpSockets) socket.destroy();
+    const closing: Array<Promise<void>> = [];
+    for (const family of [4, 6] as const) {
+      for (const pooled of this.pools[family] ?? []) {
+        for (const pending of pooled.pending.values()) {
+          pending.finish({ kind: 'network-error', error: 'transport closed', rttMs: performance.now() - pending.sentAt });
+        }
+        pooled.pending.clear();
+        closing.push(new Promise<void>((resolve) => pooled.socket.close(() => resolve())));
+      }
+      this.pools[family] = null;
+    }
+    await Promise.all(closing);
+  }
+}

@@ -154,7 +154,7 @@ export function extractAnswers(qname: string, qtype: RRType, answers: readonly W
       const alias = answers.find((a) => a.type === 'CNAME' && hostName(a.name) === owner);
       if (!alias) break;
       const target = hostName(String(alias.data));
-      if (target === owner || cnames.includes(target)) break; // a loop
+      if (target === qname.toLowerCase() || cnames.includes(target)) break; // a loop
       cnames.push(target);
       owner = target;
     }

@@ -134,9 +134,10 @@ export async function walkSpfTree(
   while (level.length > 0 && !stopped) {
     // Apply the lookup budget in plan order before sending anything.
     const admitted: PlannedLookup[] = [];
+    let overBudget: QueryOutcome | undefined;
     for (const item of level) {
       if (lookups >= limits.maxLookups || queries >= limits.maxQueries) {
-        results.push(skipped(item.name ?? item.written, typesFor(item.kind)[0]!, `SPF walk stopped after ${lookups} lookups`));
+        overBudget = skipped(item.name ?? item.written, typesFor(item.kind)[0]!, `SPF walk stopped after ${lookups} lookups`);
         stopped = true;
         break;
       }
@@ -176,11 +177,22 @@ export async function walkSpfTree(
       }
       if (item.name !== null && isVoid(outcomes.slice(0, typesFor(item.kind).length))) voids++;
       if ((item.kind === 'include' || item.kind === 'redirect') && item.name !== null && outcomes[0]!.status === 'NOERROR') {
-        if (walkedRecords.has(item.name) || item.depth >= limits.maxDepth) return; // a loop, or too deep
+        if (walkedRecords.has(item.name)) return; // a loop: walked already
         walkedRecords.add(item.name);
-        for (const record of spfRecordsOf(outcomes[0]!)) next.push(...plannedLookups(record, item.name, item.depth + 1));
+        const nested = spfRecordsOf(outcomes[0]!).flatMap((record) => plannedLookups(record, item.name!, item.depth + 1));
+        if (item.depth >= limits.maxDepth) {
+          if (nested.length > 0) {
+            overBudget ??= skipped(nested[0]!.name ?? nested[0]!.written, typesFor(nested[0]!.kind)[0]!, `SPF walk stopped at include depth ${item.depth}`);
+          }
+          return;
+        }
+        next.push(...nested);
       }
     });
+    if (overBudget) {
+      results.push(overBudget);
+      break;
+    }
     if (voids > limits.maxVoidLookups && next.length > 0) {
       results.push(skipped(next[0]!.name ?? next[0]!.written, typesFor(next[0]!.kind)[0]!, `SPF walk stopped after ${voids} void lookups`));
       break;

@@ -1,7 +1,11 @@
 // Typed configuration, read once from the environment. Every variable is listed in README.md.
 import path from 'node:path';
+import type { Duration } from '@temporalio/common';
 
 export interface Config {
+  /** `development` (the default, as the original): daily runs cover the top 50, emails are logged
+   * unless RESEND_API_KEY is set, no coverage guard. `production`: the whole list. */
+  environment: 'development' | 'production';
   /** Folder for local state: embedded Postgres data, the dev server's SQLite file, reports. */
   home: string;
   database: {
@@ -36,6 +40,9 @@ export interface Config {
   tranco: {
     url: string;
   };
+  schedules: {
+    catchupWindow: Duration;
+  };
   logLevel: string;
 }
 
@@ -49,10 +56,20 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): n
   return value;
 }
 
+/** The database URL: DATABASE_URL, else the embedded server `npm start` runs under DNSTATS_HOME. */
+export function databaseUrlOf(config: Config): string {
+  return config.database.url ?? `postgres://dnstats:dnstats@127.0.0.1:${config.database.embeddedPort}/dnstats`;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const home = path.resolve(env.DNSTATS_HOME ?? '.dnstats');
   const devServerPort = int(env, 'DNSTATS_TEMPORAL_DEV_PORT', 7233, 1);
+  const environment = (env.DNSTATS_ENV || 'development').toLowerCase();
+  if (environment !== 'development' && environment !== 'production') {
+    throw new Error(`DNSTATS_ENV=${env.DNSTATS_ENV} must be development or production`);
+  }
   return {
+    environment,
     home,
     database: {
       url: env.DATABASE_URL || undefined,
@@ -81,6 +98,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     tranco: {
       url: env.DNSTATS_TRANCO_URL || 'https://tranco-list.eu/top-1m.csv.zip',
+    },
+    schedules: {
+      catchupWindow: (env.DNSTATS_SCHEDULE_CATCHUP_WINDOW || '2 hours') as Duration,
     },
     logLevel: env.DNSTATS_LOG_LEVEL || 'info',
   };

@@ -93,7 +93,10 @@ describe('scanRun on the real Temporal server', () => {
         .execute(WORKFLOW_TYPES.scanRun, { taskQueue: TASK_QUEUES.process, workflowId: `run-bad-${Date.now()}`, args: [{ scope: { kind: 'top', count: -3 } }] })
         .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(WorkflowFailedError);
-      expect(String((err as WorkflowFailedError).cause?.cause?.message ?? (err as WorkflowFailedError).cause?.message)).toMatch(/top count must be a positive integer, got -3/);
+      // WorkflowFailedError ← ActivityFailure ← ApplicationFailure (InvalidInputError, not retried)
+      const activityFailure = (err as WorkflowFailedError).cause as Error & { cause?: Error & { type?: string } };
+      expect(activityFailure.cause?.type).toBe('InvalidInputError');
+      expect(activityFailure.cause?.message).toMatch(/top count must be a positive integer, got -3/);
     } finally {
       await workers.stop();
     }

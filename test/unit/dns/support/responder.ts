@@ -88,7 +88,7 @@ function parseQuery(bytes: Buffer, transport: 'udp' | 'tcp', sourcePort: number)
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function startResponder(handler: Handler, address = '127.0.0.1'): Promise<Responder> {
+export async function startResponder(handler: Handler, address = '127.0.0.1', port = 0): Promise<Responder> {
   let current = handler;
   const received: ReceivedQuery[] = [];
   const udp = dgram.createSocket('udp4');
@@ -143,18 +143,21 @@ export async function startResponder(handler: Handler, address = '127.0.0.1'): P
     });
   });
 
-  await new Promise<void>((resolve) => udp.bind(0, address, () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    udp.once('error', reject);
+    udp.bind(port, address, () => resolve());
+  });
   await new Promise<void>((resolve) => other.bind(0, address, () => resolve()));
-  const port = udp.address().port;
+  const boundPort = udp.address().port;
   await new Promise<void>((resolve, reject) => {
     tcp.once('error', reject);
-    tcp.listen(port, address, () => resolve());
+    tcp.listen(boundPort, address, () => resolve());
   });
 
   return {
     address,
-    port,
-    server: `${address}:${port}`,
+    port: boundPort,
+    server: `${address}:${boundPort}`,
     received,
     setHandler(next) {
       current = next;

@@ -148,7 +148,14 @@ export function createScanActivities({ db, scanner, sitesInFlight, writeBatchSiz
           if (buffer.length >= writeBatchSize) await flush();
         }
       };
-      await Promise.all(Array.from({ length: Math.min(sitesInFlight, sites.length) }, worker));
+      // Heartbeat on a timer too: a flush can wait on slow sites (each bounded by the per-site
+      // deadline), and a live attempt must never look dead. The SDK throttles what is sent.
+      const ticker = setInterval(() => ctx.heartbeat({ written }), 2_000);
+      try {
+        await Promise.all(Array.from({ length: Math.min(sitesInFlight, sites.length) }, worker));
+      } finally {
+        clearInterval(ticker);
+      }
       if (ctx.cancellationSignal.aborted) {
         await flush();
         throw new CancelledFailure('scanChunk cancelled');

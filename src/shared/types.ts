@@ -18,8 +18,8 @@ export interface ScanRunInput {
   chunkSize?: number;
   /** Chunks in flight per batch (default 4). */
   maxChunksInFlight?: number;
-  /** Publish after the batches (default true; issue 6). */
-  publish?: boolean;
+  /** How long a scan attempt may go without a heartbeat before it is retried elsewhere (default '30s'). */
+  scanHeartbeatTimeout?: string;
 }
 
 export interface ScanBatchInput {
@@ -30,6 +30,7 @@ export interface ScanBatchInput {
   endOrdinal: number;
   chunkSize: number;
   maxChunksInFlight: number;
+  scanHeartbeatTimeout?: string;
 }
 
 export interface LookupFailureCounts {

@@ -1,4 +1,5 @@
 import { proxyActivities, setHandler } from '@temporalio/workflow';
+import type { Duration } from '@temporalio/common';
 import type { ScanActivities } from '../activities/scan';
 import type { AnalysisActivities } from '../activities/analysis';
 import { TASK_QUEUES } from '../shared/names';
@@ -7,13 +8,16 @@ import { progressQuery } from './queries';
 
 // Timeouts sized from measurements: a 250-site chunk scans in a few seconds against the lab and
 // well under a minute against the Internet; the per-site DNS deadline (~20 s) bounds the worst
-// case. Heartbeats every write batch (25 sites) keep a stuck attempt from lasting long.
-const { scanChunk } = proxyActivities<ScanActivities>({
-  taskQueue: TASK_QUEUES.scan,
-  startToCloseTimeout: '15 minutes',
-  heartbeatTimeout: '2 minutes',
-  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 8, nonRetryableErrorTypes: ['InvalidInputError'] },
-});
+// case. The activity heartbeats every 2 s, so a dead worker's attempt is retried elsewhere after
+// the heartbeat timeout.
+function scanActivities(heartbeatTimeout: string) {
+  return proxyActivities<ScanActivities>({
+    taskQueue: TASK_QUEUES.scan,
+    startToCloseTimeout: '15 minutes',
+    heartbeatTimeout: heartbeatTimeout as Duration,
+    retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 8, nonRetryableErrorTypes: ['InvalidInputError'] },
+  });
+}
 
 const { processChunk, gradeChunk } = proxyActivities<AnalysisActivities>({
   taskQueue: TASK_QUEUES.process,
@@ -27,6 +31,7 @@ const { processChunk, gradeChunk } = proxyActivities<AnalysisActivities>({
  */
 export async function scanBatch(input: ScanBatchInput): Promise<ScanBatchResult> {
   const { runId, batchIndex, firstOrdinal, endOrdinal, chunkSize, maxChunksInFlight } = input;
+  const { scanChunk } = scanActivities(input.scanHeartbeatTimeout ?? '30s');
   const sites = endOrdinal - firstOrdinal;
   const lookupFailures: LookupFailureCounts = {};
   const state = { scanned: 0, processed: 0, graded: 0, queries: 0, chunksDone: 0 };

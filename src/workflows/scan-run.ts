@@ -117,7 +117,7 @@ export async function scanRun(input: ScanRunInput = {}): Promise<ScanRunResult> 
         const handle = await startChild(scanBatch, {
           workflowId: `${info.workflowId}/batch-${batchIndex}`,
           taskQueue: TASK_QUEUES.scan,
-          args: [{ runId: run.runId, batchIndex, firstOrdinal, endOrdinal: Math.min(firstOrdinal + BATCH_SIZE, run.sites), chunkSize, maxChunksInFlight }],
+          args: [{ runId: run.runId, batchIndex, firstOrdinal, endOrdinal: Math.min(firstOrdinal + BATCH_SIZE, run.sites), chunkSize, maxChunksInFlight, scanHeartbeatTimeout: input.scanHeartbeatTimeout }],
           parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
           typedSearchAttributes: [
             { key: SEARCH_ATTRIBUTES.runId, value: String(run.runId) },

@@ -3,7 +3,7 @@ import { createScanner, InvalidDomainError, type Scanner } from '../../../src/dn
 import type { SiteScan } from '../../../src/dns/types';
 import { startResponder, type ReceivedQuery, type Responder, type Send } from './support/responder';
 
-type Records = Partial<Record<string, Array<dnsPacket.Answer['data']>>>;
+type Records = Partial<Record<string, unknown[]>>;
 const ZONE: Record<string, Records> = {
   'example.com': {
     MX: [{ preference: 10, exchange: 'mx1.mail.example' }],

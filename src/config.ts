@@ -43,7 +43,26 @@ export interface Config {
   schedules: {
     catchupWindow: Duration;
   };
+  publish: {
+    /** Share of the run's snapshot that must be graded before anything is published (0..1). */
+    coverageThreshold: number;
+    /** The local folder the site is published into (the default publish target). */
+    dir: string;
+    /** Public base URL of the published site, for links in emails (default: the `dnstats serve` URL). */
+    publicUrl: string | undefined;
+    servePort: number;
+    serveHost: string;
+  };
   logLevel: string;
+}
+
+function fraction(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  // "92%" and "0.92" both mean 92 %.
+  const value = raw.trim().endsWith('%') ? Number(raw.trim().slice(0, -1)) / 100 : Number(raw);
+  if (!Number.isFinite(value) || value < 0 || value > 1) throw new Error(`${name}=${raw} is not a share from 0 to 1 (or 0% to 100%)`);
+  return value;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
@@ -101,6 +120,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     schedules: {
       catchupWindow: (env.DNSTATS_SCHEDULE_CATCHUP_WINDOW || '2 hours') as Duration,
+    },
+    publish: {
+      coverageThreshold: fraction(env, 'DNSTATS_COVERAGE_THRESHOLD', 0.92),
+      dir: path.resolve(env.DNSTATS_PUBLISH_DIR || path.join(home, 'site')),
+      publicUrl: env.DNSTATS_PUBLIC_URL || undefined,
+      servePort: int(env, 'DNSTATS_SERVE_PORT', 8080, 1),
+      serveHost: env.DNSTATS_SERVE_HOST || '127.0.0.1',
     },
     logLevel: env.DNSTATS_LOG_LEVEL || 'info',
   };

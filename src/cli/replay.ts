@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import { Worker } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { workflowSource } from '../workers/workflow-source';
 
 type History = temporal.api.history.v1.IHistory;
@@ -20,7 +21,11 @@ export function readHistoryFile(file: string): History {
   if (!history || !Array.isArray(history.events) || history.events.length === 0) {
     throw new Error(`${file}: no "events" array; expected the JSON of \`temporal workflow show --output json\``);
   }
-  return history as History;
+  try {
+    return historyFromJSON(history);
+  } catch (err) {
+    throw new Error(`${file}: not a Temporal history (${(err as Error).message})`);
+  }
 }
 
 export async function replayHistory(history: History, workflowId: string): Promise<void> {

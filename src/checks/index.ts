@@ -14,3 +14,8 @@ export {
   letterGrade,
 } from './tables';
 export type { DmarcPolicyRow, SpfPolicyRow, ProviderRow, ProviderMatch } from './tables';
+export { processSite, gradeSite, msdcOf } from './site';
+export { emailProviderId, dnsProviderId } from './providers';
+export { evaluateSpf, isSpfRecord } from './spf';
+export type { SpfEvaluation } from './spf';
+export { classifyAlgorithm, classifyDigestType, keyTag, dsDigest, dnskeyRdata } from './dnssec';

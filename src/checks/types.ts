@@ -22,7 +22,8 @@ export interface RemarkRef {
 export interface AreaGrade {
   /**
    * Integer 0..100, or null when the inputs could not be determined (the lookups it needs timed
-   * out or failed): a lookup failure is never graded as "no record".
+   * out or failed): a lookup failure is never graded as "no record". Null also marks an area that
+   * does not apply (MX of a domain that neither receives nor sends mail); a remark says which.
    */
   grade: number | null;
   remarks: RemarkRef[];
@@ -60,4 +61,14 @@ export interface SiteFacts {
 
   hasMsdc: boolean | null;
   hasBimi: boolean;
+
+  // Added by the checks library (optional, so older producers of SiteFacts still compile).
+  /** Every DS algorithm / digest type and DNSKEY algorithm, in first-seen order (SEC-1). */
+  dnssecDsAlgorithms?: number[];
+  dnssecDigestTypes?: number[];
+  dnssecDnskeyAlgorithms?: number[];
+  /** A DS matches a zone DNSKEY (key tag + digest); null when unsigned or not verifiable. */
+  dnssecDsMatchesDnskey?: boolean | null;
+  /** Scan fields whose lookup failed, so the facts derived from them are unknown, not "absent". */
+  failedLookups?: string[];
 }

@@ -7,6 +7,7 @@ import type { Mailer } from '../email/mailer';
 import { createRunActivities } from '../activities/runs';
 import { createAnalysisActivities } from '../activities/analysis';
 import { createEmailActivities } from '../activities/email';
+import { createImportActivities } from '../activities/import';
 import { createScanActivities, type SiteScanner } from '../activities/scan';
 import { workflowSource } from './workflow-source';
 
@@ -54,6 +55,7 @@ export function createProcessWorker(deps: ProcessWorkerDeps): Promise<Worker> {
       ...createRunActivities({ db: deps.db }),
       ...createAnalysisActivities({ db: deps.db }),
       ...createEmailActivities({ mailer: deps.mailer }),
+      ...createImportActivities({ db: deps.db }),
       ...(deps.extraActivities ?? {}),
     },
     maxConcurrentActivityTaskExecutions: deps.activitySlots,

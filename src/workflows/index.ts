@@ -2,3 +2,4 @@
 export { scanRun } from './scan-run';
 export { scanBatch } from './scan-batch';
 export { progressQuery } from './queries';
+export { importSites } from './import-sites';

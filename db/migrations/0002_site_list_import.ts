@@ -1,0 +1,26 @@
+import { type Kysely, sql } from 'kysely';
+
+// The site-list import (issue 5): every rejected row of an import is kept (the summary row holds
+// only the first hundred), the list's SHA-256 says which list was imported (PIPE-6: the original
+// recorded nothing), and rank history can be read per site.
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await sql`
+    ALTER TABLE site_list_imports ADD COLUMN list_sha256 text;
+    CREATE TABLE site_list_import_rejects (
+      import_id bigint NOT NULL REFERENCES site_list_imports(id) ON DELETE CASCADE,
+      line integer NOT NULL,
+      content text NOT NULL,
+      reason text NOT NULL,
+      PRIMARY KEY (import_id, line)
+    );
+    CREATE INDEX site_rank_changes_site_idx ON site_rank_changes (site_id, import_id);
+  `.execute(db);
+}
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql`
+    DROP INDEX site_rank_changes_site_idx;
+    DROP TABLE site_list_import_rejects;
+    ALTER TABLE site_list_imports DROP COLUMN list_sha256;
+  `.execute(db);
+}

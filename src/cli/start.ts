@@ -2,6 +2,7 @@
 import { loadConfig } from '../config';
 import { scannerOptionsFromEnv } from '../dns/scanner';
 import { startLocalStack } from './stack';
+import { labScannerEnv } from './lab-env';
 import { formatRunResult, startRun, watchRun, workflowUiUrl } from './runs';
 import { WORKFLOW_TYPES, TASK_QUEUES } from '../shared/names';
 import type { RunScope } from '../shared/types';
@@ -30,7 +31,7 @@ export async function startCommand(options: StartOptions): Promise<void> {
     stops.push(() => lab.stop());
     const list = await startListServer(lab.world);
     stops.push(() => list.stop());
-    scannerOptions = scannerOptionsFromEnv({ ...process.env, DNSTATS_RESOLVERS: lab.resolver, DNSTATS_NS_PORT: String(lab.nameServerPort) });
+    scannerOptions = scannerOptionsFromEnv({ ...process.env, ...labScannerEnv(lab) });
     importSource = list.zipUrl;
     log(`lab world of ${sites} sites: resolver ${lab.resolver}, name servers on port ${lab.nameServerPort}, list ${list.zipUrl}`);
   }

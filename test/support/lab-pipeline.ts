@@ -6,16 +6,14 @@ import { createScanner, scannerOptionsFromEnv, type Scanner } from '../../src/dn
 import { startLabServer } from '../../src/lab/server';
 import { GRADED_AREAS, type GradedArea } from '../../src/checks/types';
 import type { LabWorld } from '../../src/lab/world';
+import { labScannerEnv } from '../../src/cli/lab-env';
+
+export { labScannerEnv };
 
 export type LabServer = Awaited<ReturnType<typeof startLabServer>>;
 
 export async function startLab(sites: number): Promise<LabServer> {
   return startLabServer({ sites });
-}
-
-/** The environment a worker process needs to scan the lab. */
-export function labScannerEnv(lab: LabServer): Record<string, string> {
-  return { DNSTATS_RESOLVERS: lab.resolver, DNSTATS_NS_PORT: String(lab.nameServerPort) };
 }
 
 export function labScanner(lab: LabServer): Scanner {

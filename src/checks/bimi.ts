@@ -15,7 +15,7 @@ export interface BimiAnalysis {
 }
 
 const LOOKS_LIKE_BIMI = /^\s*v\s*=\s*bimi/i;
-const VALID_START = /^v[ \t]*=[ \t]*BIMI1[ \t]*(?:;|$)/i;
+const VALID_START = /^v[ \t]*=[ \t]*BIMI1[ \t]*(?:;|$)/;
 
 function httpsUrl(text: string): 'https' | 'http' | 'invalid' {
   if (/^http:\/\//i.test(text)) return 'http';

@@ -125,16 +125,20 @@ export function analyseCaa(scan: SiteScan): CaaAnalysis {
       if (property.flags & 0x80) remarks.push('CRITICAL_UNKNOWN_TAG');
       continue;
     }
+    if (tag === 'issue') analysis.issueCount++;
+    else if (tag === 'issuewild') analysis.issuewildCount++;
+    else if (tag === 'iodef') analysis.iodefCount++;
+    if (property.value.includes('"')) {
+      remarks.push('VALUE_QUOTE_ERROR'); // a stray quote: the record was mis-quoted in its zone file
+      continue;
+    }
     if (tag === 'issue' || tag === 'issuewild') {
-      if (tag === 'issue') analysis.issueCount++;
-      else analysis.issuewildCount++;
       const verdict = checkIssueValue(property.value);
       if (verdict === 'bad-domain') remarks.push(tag === 'issue' ? 'ISSUE_DOMAIN_INVALID' : 'ISSUEWILD_DOMAIN_INVALID');
       else if (verdict === 'bad-parameters') remarks.push('INVALID_ISSUE_PARAMETERS');
       else if (tag === 'issue') analysis.acceptedIssue++;
       else analysis.acceptedIssuewild++;
     } else if (tag === 'iodef') {
-      analysis.iodefCount++;
       const verdict = checkIodef(property.value.trim());
       if (verdict === 'valid') analysis.validIodef++;
       else remarks.push(verdict === 'no-scheme' ? 'IODEF_NO_SCHEME' : verdict === 'bad-email' ? 'IODEF_INVALID_EMAIL' : 'IODEF_INVALID_URL');
@@ -144,11 +148,10 @@ export function analyseCaa(scan: SiteScan): CaaAnalysis {
   return analysis;
 }
 
-// Codes that cost no points: warnings, information, and TAG_TOO_LONG (a SHOULD of the obsolete
-// RFC 6844, kept as a remark only — CAA-5).
-const FREE = new Set(['RESERVED_FLAGS_SET', 'TAG_TOO_LONG', 'NO_ISSUE_PROPERTY']);
+// Every remark costs 2 points except the informational one.
+const FREE = new Set(['NO_ISSUE_PROPERTY']);
 
-/** CAA grade (spec §10.2, §25.4 fixed): +85 issue, +10 issuewild, +5 valid iodef; −2 per error; 0..100. */
+/** CAA grade (spec §10.2, §25.4 fixed): +85 issue, +10 issuewild, +5 valid iodef; −2 per other remark; 0..100. */
 export function gradeCaa(analysis: CaaAnalysis): AreaGrade {
   const remarks = new RemarkList('caa');
   if (analysis.lookup === 'failed') {

@@ -149,6 +149,7 @@ export function isIpLiteral(text: string): boolean {
 
 // Special-purpose blocks that are not globally reachable (IANA special-purpose registries, as
 // Python's ipaddress.is_global, plus multicast). node:net's BlockList does the prefix matching.
+// (No ::ffff:0:0/96 entry: BlockList would then match every IPv4 address checked.)
 const NON_GLOBAL = new BlockList();
 for (const [net, len] of [
   ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16],
@@ -156,7 +157,7 @@ for (const [net, len] of [
   ['198.51.100.0', 24], ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
 ] as const) NON_GLOBAL.addSubnet(net, len, 'ipv4');
 for (const [net, len] of [
-  ['::', 128], ['::1', 128], ['::ffff:0:0', 96], ['64:ff9b:1::', 48], ['100::', 64], ['2001::', 23],
+  ['::', 128], ['::1', 128], ['64:ff9b:1::', 48], ['100::', 64], ['2001::', 23],
   ['2001:db8::', 32], ['2002::', 16], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8],
 ] as const) NON_GLOBAL.addSubnet(net, len, 'ipv6');
 

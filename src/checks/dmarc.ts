@@ -240,7 +240,7 @@ export function gradeDmarc(analysis: DmarcAnalysis): AreaGrade {
   for (const name of record.remarks) remarks.add(name);
   const policy = analysis.effectivePolicy;
   if (policy === null) return remarks.grade(0); // receivers ignore a record without a usable policy
-  if (policy === 'none') remarks.add('POLICY_NONE');
+  if (record.p === 'none') remarks.add('POLICY_NONE');
   let points = POLICY_POINTS[policy];
   if (record.tags.get('adkim')?.toLowerCase() === 's') points += 5;
   if (record.tags.get('aspf')?.toLowerCase() === 's') points += 5;

@@ -21,8 +21,10 @@ export interface MxAnalysis {
   remarks: string[];
 }
 
-// Top-level labels that never lead to the public DNS (RFC 6761 §6.3/6.4, RFC 6762).
-const NON_PUBLIC_TLDS = new Set(['localhost', 'invalid', 'local']);
+// Top-level labels that never lead to the public DNS: RFC 6761 §6.3/6.4 (localhost, invalid),
+// RFC 6762 (local), and the private-network names of ICANN's name-collision work. A full public
+// suffix list is not needed for MX-3: whether the exchange resolves is checked separately.
+const NON_PUBLIC_TLDS = new Set(['localhost', 'invalid', 'local', 'lan', 'home', 'corp', 'internal', 'intranet', 'private', 'localdomain']);
 
 function readRecord(text: string | undefined, remarks: string[]): MxEntry | null {
   if (text === undefined || text === '') {
@@ -127,7 +129,7 @@ export function analyseMx(scan: SiteScan): MxAnalysis {
 }
 
 const WARNING_DEDUCTION = 5;
-const DEDUCTED = new Set(['POSSIBLE_BAD_EXCHANGE', 'EXCHANGE_IS_CNAME', 'DUPLICATE_EXCHANGE', 'NULL_MX_NONZERO_PREFERENCE']);
+const DEDUCTED = new Set(['POSSIBLE_BAD_EXCHANGE', 'EXCHANGE_IS_CNAME', 'DUPLICATE_EXCHANGE']);
 
 /**
  * MX grade (spec §13.2, §25.7 fixed): 100 × valid ÷ total records, −5 per warning, integer 0..100.

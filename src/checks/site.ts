@@ -71,7 +71,7 @@ export function processSite(scan: SiteScan): SiteFacts {
   const bimiGrade = gradeBimi(a.bimi).grade;
   return {
     hasMx: mxLookup === 'records',
-    hasNullMx: a.mx.hasNullMxRecord,
+    hasNullMx: a.mx.nullMx,
     emailProviderId: mxLookup === 'failed' ? null : emailProviderId(scan.domain, a.mx.entries),
     dnsProviderId: a.ns.lookup === 'records' ? dnsProviderId(scan.domain, a.ns.targets) : null,
     hasSpf: spf.hasSpf,
@@ -104,7 +104,7 @@ export function gradeSite(scan: SiteScan, facts?: SiteFacts): SiteGrades {
   void facts;
   const a = analysisOf(scan);
   // A domain "takes mail" when it has a non-null MX (the no-SPF grade of spec §8.4, SPF-1 fixed).
-  const acceptsMail = a.mx.lookup !== 'none' && !a.mx.nullMx;
+  const acceptsMail = a.mx.lookup === 'failed' ? null : a.mx.lookup === 'records' && !a.mx.nullMx;
   const sendsMail = a.spf.evaluation?.authorisesSenders === true;
   return {
     spf: gradeSpf(a.spf, acceptsMail),

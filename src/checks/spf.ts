@@ -239,7 +239,7 @@ function evaluateRecord(state: EvalState, current: string, record: string, stack
     if (allSeen) {
       // Mechanisms after `all` are never evaluated (RFC 7208 §5.1).
       if (term.name === 'all') raise(state, 'TOO_MANY_ENDINGS', top);
-      else termsAfterAll = true;
+      termsAfterAll = true;
       continue;
     }
     if (term.name !== 'all') result.authorisesSenders = true;
@@ -456,12 +456,13 @@ const POINTS_PER_REMARK = 2;
 
 /**
  * SPF grade (spec §8.4, with §25.2 fixed): no SPF → 0 if the domain takes mail (a non-null MX),
- * else 20; a permerror record grades as no SPF; otherwise the points of the final qualifier,
+ * else 20 (null when its MX lookup failed); a permerror record grades as no SPF; otherwise the points of the final qualifier,
  * −2 per remark that is not informational.
  */
-export function gradeSpf(analysis: SpfAnalysis, acceptsMail: boolean): AreaGrade {
+export function gradeSpf(analysis: SpfAnalysis, acceptsMail: boolean | null): AreaGrade {
   const remarks = new RemarkList('spf');
-  const noSpfGrade = acceptsMail ? 0 : 20;
+  // Unknown whether the domain takes mail (its MX lookup failed): the no-SPF grade is unknown too.
+  const noSpfGrade = acceptsMail === null ? null : acceptsMail ? 0 : 20;
   if (analysis.lookup === 'failed') {
     remarks.add('LOOKUP_FAILED');
     return remarks.grade(null);

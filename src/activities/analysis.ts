@@ -33,6 +33,11 @@ export const FACT_COLUMNS = {
   dnssecDnskeyAlgorithm: 'dnssec_dnskey_algorithm',
   hasMsdc: 'has_msdc',
   hasBimi: 'has_bimi',
+  dnssecDsAlgorithms: 'dnssec_ds_algorithms',
+  dnssecDigestTypes: 'dnssec_digest_types',
+  dnssecDnskeyAlgorithms: 'dnssec_dnskey_algorithms',
+  dnssecDsMatchesDnskey: 'dnssec_ds_matches_dnskey',
+  failedLookups: 'failed_lookups',
 } as const satisfies Record<keyof SiteFacts, string>;
 
 type FactColumn = (typeof FACT_COLUMNS)[keyof SiteFacts];

@@ -82,6 +82,12 @@ export interface SiteRunsTable {
   dnssec_ds_algorithm: number | null;
   dnssec_digest_type: number | null;
   dnssec_dnskey_algorithm: number | null;
+  dnssec_ds_algorithms: ColumnType<number[] | null, string | null, string | null>;
+  dnssec_digest_types: ColumnType<number[] | null, string | null, string | null>;
+  dnssec_dnskey_algorithms: ColumnType<number[] | null, string | null, string | null>;
+  dnssec_ds_matches_dnskey: boolean | null;
+  /** Scan fields whose lookup failed: the facts derived from them are unknown, not "absent". */
+  failed_lookups: ColumnType<string[] | null, string | null, string | null>;
   has_msdc: boolean | null;
   has_bimi: boolean | null;
   processed_at: Timestamp | null;

@@ -46,7 +46,6 @@ const SPF_PERMERROR = new Set([
   'MULTIPLE_EXP_MODIFIERS',
   'INVALID_EXISTS_MECHANISM',
   'INVALID_MACRO',
-  'TOO_MANY_STARTS',
 ]);
 // Informational remarks cost nothing; every other non-permerror remark costs 2 points (SPF-G5).
 const SPF_FREE = new Set(['NO_ALL_MECHANISM']);
@@ -77,7 +76,10 @@ export interface DmarcTags {
   fo?: '0' | '1' | 'd' | 's';
 }
 
-/** DM-G02..G10 without the URI-keyed table (DM-1), pct bands only at 100 (DM-3), capped at 100 (DM-2). */
+/**
+ * DM-G02..G10 without the URI-keyed table (DM-1), capped at 100 (DM-2), with monotonic pct bands
+ * (DM-3): 0 → −2, 1–70 → +1, 71–89 → +3, 90–99 → +4, 100 → +5; an invalid pct (outside 0–100) earns nothing.
+ */
 export function dmarcPoints(tags: DmarcTags): number {
   let points = 0;
   if (tags.adkim === 's') points += 5;
@@ -87,7 +89,11 @@ export function dmarcPoints(tags: DmarcTags): number {
   points += { none: 10, quarantine: 30, reject: 60 }[tags.p];
   points += { none: 0, quarantine: 10, reject: 15 }[tags.sp ?? tags.p];
   const pct = tags.pct ?? 100;
-  if (pct === 100) points += 5;
+  if (pct === 0) points -= 2;
+  else if (pct <= 70) points += 1;
+  else if (pct <= 89) points += 3;
+  else if (pct <= 99) points += 4;
+  else if (pct === 100) points += 5;
   if (tags.rua) points += 5;
   if (tags.ruf) points += 5;
   return clamp(points);
@@ -180,14 +186,20 @@ export const expectBimi = {
   lookupFailed,
 };
 
+// DNSSEC grading is new (the original only stored the numbers); the checks library documents it:
+// a bogus chain (DS without DNSKEY, or no DS matching a key) is 0; otherwise 100 − 40 per RFC 8624
+// "must not" finding − 15 per "not recommended" − 10 per other problem; informational remarks free.
 const DNSSEC_FATAL = new Set(['NO_DNSKEY_RECORDS', 'DS_DOES_NOT_MATCH_DNSKEY']);
-const DNSSEC_INFO = new Set(['MATCHED_KEY_NOT_SEP', 'DS_DIGEST_UNVERIFIABLE']);
+const DNSSEC_INFO = new Set(['MATCHED_KEY_NOT_SEP', 'DS_DIGEST_UNVERIFIABLE', 'DNSKEY_WITHOUT_DS']);
+const DNSSEC_MUST_NOT = new Set(['DS_ALGORITHM_MUST_NOT', 'DS_DIGEST_TYPE_MUST_NOT', 'DNSKEY_ALGORITHM_MUST_NOT']);
+const DNSSEC_NOT_RECOMMENDED = new Set(['DS_ALGORITHM_NOT_RECOMMENDED', 'DNSKEY_ALGORITHM_NOT_RECOMMENDED']);
 export const expectDnssec = {
   unsigned: (withKeys = false): AreaExpectation => ({ grade: 0, remarks: withKeys ? ['NO_DS_RECORDS', 'DNSKEY_WITHOUT_DS'] : ['NO_DS_RECORDS'] }),
-  /** A DS chain: fatal → 0; otherwise 100 − 10 per warning/error. */
   signed(remarks: string[] = []): AreaExpectation {
     if (remarks.some((r) => DNSSEC_FATAL.has(r))) return { grade: 0, remarks };
-    return { grade: clamp(100 - 10 * remarks.filter((r) => !DNSSEC_INFO.has(r)).length), remarks };
+    let grade = 100;
+    for (const r of remarks) grade -= DNSSEC_MUST_NOT.has(r) ? 40 : DNSSEC_NOT_RECOMMENDED.has(r) ? 15 : DNSSEC_INFO.has(r) ? 0 : 10;
+    return { grade: clamp(grade), remarks };
   },
   lookupFailed,
 };

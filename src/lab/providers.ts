@@ -171,6 +171,8 @@ export const EMAIL_UNKNOWN_ID = 28;
 /** A mail host of a company in no provider table (classifies as Unknown). */
 export const UNKNOWN_MAIL_EXCHANGES = ['mx1.mailgate.example.net', 'mx2.mailgate.example.net'];
 
+const INFIX_MATCHES = new Set(['protection.outlook.']);
+
 /**
  * Label-boundary suffix match (the spec's PIPE-14/MX-8 correction): the host ends with the match
  * string's name on a label boundary. A match string that does not end in a dot and a label
@@ -184,6 +186,8 @@ export function hostMatchesProvider(host: string, match: string): boolean {
     return h.split('.').some((label) => label.startsWith(prefix));
   }
   m = m.replace(/^\./, '').replace(/\.$/, '');
+  // `protection.outlook.` leaves the TLD out on purpose: its labels may sit anywhere in the host.
+  if (INFIX_MATCHES.has(match)) return `.${h}.`.includes(`.${m}.`);
   return h === m || h.endsWith('.' + m);
 }
 

@@ -49,6 +49,7 @@ scenario('well-configured', 'site', 300, 'Everything done right: SPF -all, DMARC
   dmarc(b, `v=DMARC1; p=reject; rua=mailto:dmarc@${b.domain}; ruf=mailto:dmarc@${b.domain}; adkim=s; aspf=s; fo=1`, { p: 'reject', rua: true, ruf: true, adkim: 's', aspf: 's', fo: '1' });
   caa(b, [[0, 'issue', 'letsencrypt.org'], [0, 'issuewild', 'letsencrypt.org'], [0, 'iodef', `mailto:security@${b.domain}`]], expectCaa.records({ issue: true, issuewild: true, iodef: true }));
   sign(b, 13, 2);
+  b.expect('dnssec', expectDnssec.signed());
   b.txt(b.n('default._bimi'), `v=BIMI1; l=https://${b.domain}/brand/logo.svg; a=https://${b.domain}/brand/vmc.pem`);
   b.expect('bimi', expectBimi.record());
   b.facts.hasBimi = true;
@@ -154,6 +155,7 @@ scenario('spf-txt-refused', 'spf', 5, 'The apex TXT query is REFUSED.', (b) => {
 scenario('spf-include-servfail', 'spf', 5, 'An include target answers SERVFAIL (temperror).', (b) => {
   mailViaGoogle(b);
   b.spf(`v=spf1 include:_spf.${b.domain} -all`);
+  setSpfFacts(b, '-all', `v=spf1 include:_spf.${b.domain} -all`);
   spfTarget(b, '_spf', 'v=spf1 ip4:185.27.0.0/24 -all');
   b.fault(b.n('_spf'), 'TXT', { kind: 'rcode', rcode: 'SERVFAIL' });
   b.expect('spf', expectSpf.nestedLookupFailed());
@@ -166,7 +168,10 @@ function dmarcCase(id: string, weight: number, description: string, record: stri
     b.txt(b.n('_dmarc'), text);
     b.expect('dmarc', expectation(b));
     if (tags) setDmarcFacts(b, text, tags);
-    else clearFacts(b, 'dmarcPolicyId', 'dmarcSubPolicyId', 'hasDmarcAggregateReporting', 'hasDmarcForensicReporting', 'dmarcRecord');
+    else {
+      clearFacts(b, 'dmarcPolicyId', 'dmarcSubPolicyId', 'hasDmarcAggregateReporting', 'hasDmarcForensicReporting', 'dmarcRecord');
+      b.facts.hasDmarc = text.startsWith('v=DMARC1');
+    }
   });
 }
 const R = { p: 'reject', rua: true } as const;
@@ -175,7 +180,12 @@ dmarcCase('dmarc-quarantine-pct', 40, 'p=quarantine at 50%.', 'v=DMARC1; p=quara
 dmarcCase('dmarc-invalid-adkim', 5, 'adkim=x.', 'v=DMARC1; p=reject; adkim=x; rua=mailto:dmarc@%D', () => expectDmarc.record(R, ['INVALID_ADKIM_VALUE']), R);
 dmarcCase('dmarc-invalid-aspf', 5, 'aspf=x.', 'v=DMARC1; p=reject; aspf=x; rua=mailto:dmarc@%D', () => expectDmarc.record(R, ['INVALID_ASPF_VALUE']), R);
 dmarcCase('dmarc-invalid-fo', 5, 'fo=x.', 'v=DMARC1; p=reject; fo=x; rua=mailto:dmarc@%D', () => expectDmarc.record(R, ['INVALID_FAILURE_REPORTING_VALUE']), R);
-dmarcCase('dmarc-invalid-policy', 5, 'p=bogus and no rua.', 'v=DMARC1; p=bogus', () => expectDmarc.unusable(['INVALID_POLICY']), { p: undefined });
+scenario('dmarc-invalid-policy', 'dmarc', 5, 'p=bogus and no rua.', (b) => {
+  b.txt(b.n('_dmarc'), 'v=DMARC1; p=bogus');
+  b.expect('dmarc', expectDmarc.unusable(['INVALID_POLICY']));
+  setDmarcFacts(b, 'v=DMARC1; p=bogus', {});
+  b.facts.dmarcPolicyId = DMARC_POLICY_IDS.invalid; // spec §6.1: an unknown policy string maps to "invalid"
+});
 dmarcCase('dmarc-invalid-sp', 5, 'sp=bogus.', 'v=DMARC1; p=reject; sp=bogus; rua=mailto:dmarc@%D', () => ({ grade: 60 + 0 + 5 + 5, remarks: ['INVALID_SUBDOMAIN_POLICY'] }), undefined);
 dmarcCase('dmarc-invalid-rf', 5, 'rf=xml.', 'v=DMARC1; p=reject; rf=xml; rua=mailto:dmarc@%D', () => expectDmarc.record(R, ['INVALID_RF_VALUE']), R);
 dmarcCase('dmarc-invalid-ri', 5, 'ri=daily.', 'v=DMARC1; p=reject; ri=daily; rua=mailto:dmarc@%D', () => expectDmarc.record(R, ['INVALID_RI_VALUE']), R);
@@ -192,6 +202,8 @@ scenario('dmarc-multiple-records', 'dmarc', 5, 'Two DMARC records.', (b) => {
   b.txt(b.n('_dmarc'), 'v=DMARC1; p=reject', 'v=DMARC1; p=none');
   b.expect('dmarc', expectDmarc.unusable(['MULTIPLE_DMARC_RECORDS']));
   clearFacts(b, 'dmarcPolicyId', 'dmarcSubPolicyId', 'dmarcRecord', 'hasDmarc');
+  b.facts.hasDmarcAggregateReporting = false;
+  b.facts.hasDmarcForensicReporting = false;
 });
 scenario('dmarc-servfail', 'dmarc', 5, 'The _dmarc TXT query answers SERVFAIL.', (b) => {
   b.fault(b.n('_dmarc'), 'TXT', { kind: 'rcode', rcode: 'SERVFAIL' });

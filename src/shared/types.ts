@@ -20,6 +20,8 @@ export interface ScanRunInput {
   maxChunksInFlight?: number;
   /** How long a scan attempt may go without a heartbeat before it is retried elsewhere (default '30s'). */
   scanHeartbeatTimeout?: string;
+  /** Run the publication (coverage guard, reports, site, email) when the run completes (default true). */
+  publish?: boolean;
 }
 
 export interface ScanBatchInput {
@@ -86,6 +88,12 @@ export interface ScanRunResult {
   lookupFailures: LookupFailureCounts;
   failedBatches: number[];
   seconds: number;
+  /** True when the publication child published the run's site. */
+  published?: boolean;
+  /** The published run page. */
+  publishedUrl?: string;
+  /** Why nothing was published when the publication child failed. */
+  publishError?: string;
 }
 
 export interface Progress {
@@ -106,4 +114,23 @@ export interface CreateRunResult {
   runId: number;
   sites: number;
   startedAt: string;
+}
+
+export interface PublishRunInput {
+  runId: number;
+  /** Publish even under the coverage threshold (`dnstats publish RUN --force`). */
+  ignoreCoverage?: boolean;
+}
+
+export interface PublishRunResult {
+  runId: number;
+  outcome: 'published' | 'botched';
+  published: boolean;
+  url?: string;
+  folder?: string;
+  sites: number;
+  graded: number;
+  /** Graded sites the coverage guard asked for. */
+  required: number;
+  reports?: number;
 }

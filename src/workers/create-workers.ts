@@ -7,6 +7,7 @@ import type { Mailer } from '../email/mailer';
 import { createRunActivities } from '../activities/runs';
 import { createAnalysisActivities } from '../activities/analysis';
 import { createEmailActivities } from '../activities/email';
+import { createPublishActivities } from '../activities/publish';
 import { createImportActivities } from '../activities/import';
 import { createScanActivities, type SiteScanner } from '../activities/scan';
 import { workflowSource } from './workflow-source';

@@ -1,6 +1,7 @@
 import {
   CancellationScope,
   ParentClosePolicy,
+  executeChild,
   isCancellation,
   proxyActivities,
   setHandler,
@@ -17,6 +18,7 @@ import type { LookupFailureCounts, Progress, RunOutcome, RunScope, ScanBatchResu
 import { progressQuery } from './queries';
 import { scopeLabel } from '../shared/scope';
 import { scanBatch } from './scan-batch';
+import { publishRun } from './publish-run';
 
 const { createRun, finishRun } = proxyActivities<RunActivities>({
   taskQueue: TASK_QUEUES.process,
@@ -176,9 +178,37 @@ export async function scanRun(input: ScanRunInput = {}): Promise<ScanRunResult> 
   progress.graded = summary.graded;
   // Rethrown so the execution closes as Cancelled, as operators expect in the Web UI.
   if (cancellation) throw cancellation;
+
+  // Publication: chained here, when the batches are done, rather than guessed by a second schedule.
+  let finalOutcome: RunOutcome = outcome;
+  const publication: Pick<ScanRunResult, 'published' | 'publishedUrl' | 'publishError'> = {};
+  if ((outcome === 'completed' || outcome === 'partial') && input.publish !== false) {
+    progress.phase = 'publishing';
+    try {
+      const published = await executeChild(publishRun, {
+        workflowId: `${info.workflowId}/publish`,
+        taskQueue: TASK_QUEUES.process,
+        args: [{ runId: run.runId }],
+        staticSummary: `publish run ${run.runId}`,
+      });
+      publication.published = published.published;
+      if (published.url) publication.publishedUrl = published.url;
+      if (published.outcome === 'botched') {
+        finalOutcome = 'botched';
+        upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.status, value: 'botched' }]);
+      }
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      // The scan's data is safe in Postgres: a failed publication is reported, and `dnstats publish` re-runs it.
+      publication.published = false;
+      publication.publishError = err instanceof Error ? (err.cause instanceof Error ? `${err.message}: ${err.cause.message}` : err.message) : String(err);
+    }
+    progress.phase = finalOutcome;
+  }
   return {
+    ...publication,
     runId: run.runId,
-    outcome,
+    outcome: finalOutcome,
     sites: summary.sites,
     scanned: summary.scanned,
     processed: summary.processed,

@@ -1,6 +1,7 @@
 // Typed configuration, read once from the environment. Every variable is listed in README.md.
 import path from 'node:path';
 import type { Duration } from '@temporalio/common';
+import { loadClientConfigProfile, type ClientConfigProfile } from '@temporalio/envconfig';
 
 export interface Config {
   /** `development` (the default, as the original): daily runs cover the top 50, emails are logged
@@ -53,6 +54,12 @@ export interface Config {
     servePort: number;
     serveHost: string;
   };
+  metrics: {
+    /** The Temporal SDK's Prometheus endpoint (Runtime telemetry), 'host:port'; unset: off. */
+    sdkBindAddress: string | undefined;
+    /** A standalone worker's own endpoint (DNS engine and stage metrics), 'host:port'; unset: off. */
+    workerBindAddress: string | undefined;
+  };
   logLevel: string;
 }
 
@@ -80,7 +87,22 @@ export function databaseUrlOf(config: Config): string {
   return config.database.url ?? `postgres://dnstats:dnstats@127.0.0.1:${config.database.embeddedPort}/dnstats`;
 }
 
+/**
+ * A Temporal client profile (the SDK's envconfig: a TOML file as the `temporal` CLI writes it),
+ * read only when TEMPORAL_CONFIG_FILE or TEMPORAL_PROFILE asks for one, so that a stray
+ * ~/.config/temporalio/temporal.toml never redirects a local run. Environment variables win.
+ */
+export function temporalProfileOf(env: NodeJS.ProcessEnv): ClientConfigProfile {
+  if (!env.TEMPORAL_CONFIG_FILE && !env.TEMPORAL_PROFILE) return {};
+  try {
+    return loadClientConfigProfile({ overrideEnvVars: env as Record<string, string>, disableEnv: true });
+  } catch (err) {
+    throw new Error(`Temporal profile ${env.TEMPORAL_PROFILE ?? 'default'} from ${env.TEMPORAL_CONFIG_FILE ?? '~/.config/temporalio/temporal.toml'}: ${(err as Error).message}`);
+  }
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const temporalProfile = temporalProfileOf(env);
   const home = path.resolve(env.DNSTATS_HOME ?? '.dnstats');
   const devServerPort = int(env, 'DNSTATS_TEMPORAL_DEV_PORT', 7233, 1);
   const environment = (env.DNSTATS_ENV || 'development').toLowerCase();
@@ -96,8 +118,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       poolSize: int(env, 'DNSTATS_DB_POOL_SIZE', 10, 1),
     },
     temporal: {
-      address: env.TEMPORAL_ADDRESS || undefined,
-      namespace: env.TEMPORAL_NAMESPACE || 'default',
+      address: env.TEMPORAL_ADDRESS || temporalProfile.address || undefined,
+      namespace: env.TEMPORAL_NAMESPACE || temporalProfile.namespace || 'default',
       cliPath: env.TEMPORAL_CLI_PATH || undefined,
       devServerPort,
       uiPort: int(env, 'DNSTATS_TEMPORAL_UI_PORT', devServerPort + 1000, 1),
@@ -127,6 +149,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       publicUrl: env.DNSTATS_PUBLIC_URL || undefined,
       servePort: int(env, 'DNSTATS_SERVE_PORT', 8080, 1),
       serveHost: env.DNSTATS_SERVE_HOST || '127.0.0.1',
+    },
+    metrics: {
+      sdkBindAddress: env.DNSTATS_SDK_METRICS_ADDRESS || undefined,
+      workerBindAddress: env.DNSTATS_METRICS_ADDRESS || undefined,
     },
     logLevel: env.DNSTATS_LOG_LEVEL || 'info',
   };

@@ -1,32 +1,69 @@
 import fs from 'node:fs';
-import { Connection, Client } from '@temporalio/client';
+import { Connection, Client, type TLSConfig } from '@temporalio/client';
+import { loadClientConfigProfile, toClientOptions } from '@temporalio/envconfig';
 import type { Config } from '../config';
 
 export interface TemporalConnectionOptions {
   address: string;
-  tls?: { clientCertPair?: { crt: Buffer; key: Buffer }; serverRootCACertificate?: Buffer } | boolean;
+  tls?: TLSConfig | boolean;
   apiKey?: string;
   metadata?: Record<string, string>;
 }
 
+function readPem(env: NodeJS.ProcessEnv, variable: string): Buffer {
+  const file = env[variable]!;
+  try {
+    return fs.readFileSync(file);
+  } catch (err) {
+    throw new Error(`${variable}=${file} cannot be read: ${(err as Error).message}`);
+  }
+}
+
 /**
- * Connection settings from the configuration: a local dev server by default; TLS client
- * certificates (TEMPORAL_TLS_CERT / TEMPORAL_TLS_KEY / TEMPORAL_TLS_CA) or an API key
- * (TEMPORAL_API_KEY, Temporal Cloud) for a remote cluster.
+ * Connection settings: a local dev server by default; for a remote cluster or Temporal Cloud,
+ * the Temporal SDK's envconfig variables — TEMPORAL_API_KEY (implies TLS), TEMPORAL_TLS,
+ * TEMPORAL_TLS_CLIENT_CERT_PATH / _KEY_PATH / TEMPORAL_TLS_SERVER_CA_CERT_PATH (or their _DATA
+ * forms), TEMPORAL_TLS_SERVER_NAME, TEMPORAL_GRPC_META_<HEADER> — and, when TEMPORAL_CONFIG_FILE
+ * or TEMPORAL_PROFILE is set, a TOML profile. The older TEMPORAL_TLS_CERT / TEMPORAL_TLS_KEY /
+ * TEMPORAL_TLS_CA names still work and win when set.
  */
 export function temporalConnectionOptions(config: Config, env: NodeJS.ProcessEnv = process.env): TemporalConnectionOptions {
   const address = config.temporal.address ?? `127.0.0.1:${config.temporal.devServerPort}`;
+  let fromEnvconfig;
+  try {
+    const profile = loadClientConfigProfile({
+      overrideEnvVars: env as Record<string, string>,
+      disableFile: !env.TEMPORAL_CONFIG_FILE && !env.TEMPORAL_PROFILE,
+    });
+    fromEnvconfig = toClientOptions(profile).connectionOptions;
+  } catch (err) {
+    throw new Error(`Temporal connection settings (TEMPORAL_TLS_*, TEMPORAL_API_KEY, TEMPORAL_CONFIG_FILE): ${(err as Error).message}`);
+  }
   const options: TemporalConnectionOptions = { address };
+  if (fromEnvconfig.tls !== undefined && fromEnvconfig.tls !== null) options.tls = fromEnvconfig.tls;
+  if (fromEnvconfig.apiKey) options.apiKey = fromEnvconfig.apiKey as string;
+  if (fromEnvconfig.metadata && Object.keys(fromEnvconfig.metadata).length > 0) options.metadata = fromEnvconfig.metadata as Record<string, string>;
+
+  if (Boolean(env.TEMPORAL_TLS_CERT) !== Boolean(env.TEMPORAL_TLS_KEY)) {
+    throw new Error('TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together: set both (the client certificate and its key) or neither');
+  }
   if (env.TEMPORAL_TLS_CERT && env.TEMPORAL_TLS_KEY) {
+    const base = typeof options.tls === 'object' ? options.tls : {};
     options.tls = {
-      clientCertPair: { crt: fs.readFileSync(env.TEMPORAL_TLS_CERT), key: fs.readFileSync(env.TEMPORAL_TLS_KEY) },
-      ...(env.TEMPORAL_TLS_CA ? { serverRootCACertificate: fs.readFileSync(env.TEMPORAL_TLS_CA) } : {}),
+      ...base,
+      clientCertPair: { crt: readPem(env, 'TEMPORAL_TLS_CERT'), key: readPem(env, 'TEMPORAL_TLS_KEY') },
+      ...(env.TEMPORAL_TLS_CA ? { serverRootCACertificate: readPem(env, 'TEMPORAL_TLS_CA') } : {}),
     };
+  } else if (env.TEMPORAL_TLS_CA) {
+    const base = typeof options.tls === 'object' ? options.tls : {};
+    options.tls = { ...base, serverRootCACertificate: readPem(env, 'TEMPORAL_TLS_CA') };
   }
-  if (env.TEMPORAL_API_KEY) {
-    options.apiKey = env.TEMPORAL_API_KEY;
-    options.tls = options.tls ?? true;
+  const hasEnvconfigCert = Boolean(env.TEMPORAL_TLS_CLIENT_CERT_PATH || env.TEMPORAL_TLS_CLIENT_CERT_DATA);
+  const hasEnvconfigKey = Boolean(env.TEMPORAL_TLS_CLIENT_KEY_PATH || env.TEMPORAL_TLS_CLIENT_KEY_DATA);
+  if (hasEnvconfigCert !== hasEnvconfigKey) {
+    throw new Error('TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH (or their _DATA forms) go together: set both or neither');
   }
+  if (options.apiKey && options.tls === undefined) options.tls = true;
   return options;
 }
 

@@ -11,7 +11,24 @@ export interface QueryOptions {
   timeoutMs?: number;
 }
 
-export type Reply = dnsPacket.Packet & { flag_aa?: boolean; flag_tc?: boolean; flag_ra?: boolean; rcode?: string; raw: Buffer };
+export interface ReplyRecord {
+  name: string;
+  type: string;
+  ttl?: number;
+  data: unknown;
+}
+
+export interface Reply {
+  id?: number;
+  rcode?: string;
+  flag_aa?: boolean;
+  flag_tc?: boolean;
+  flag_ra?: boolean;
+  questions?: Array<{ name: string; type: string }>;
+  answers?: ReplyRecord[];
+  authorities?: ReplyRecord[];
+  raw: Buffer;
+}
 
 export function encodeQuery(name: string, type: string, options: QueryOptions = {}, id = Math.floor(Math.random() * 65535)): Buffer {
   return dnsPacket.encode({
@@ -41,7 +58,7 @@ export function queryUdp(server: string, port: number, wire: Buffer, timeoutMs: 
       clearTimeout(timer);
       socket.close();
       try {
-        resolve({ ...(dnsPacket.decode(msg) as Reply), raw: msg });
+        resolve({ ...(dnsPacket.decode(msg) as unknown as Reply), raw: msg });
       } catch (err) {
         reject(err);
       }
@@ -71,7 +88,7 @@ function queryTcp(server: string, port: number, wire: Buffer, timeoutMs: number)
         conn.destroy();
         const msg = buffer.subarray(2, 2 + buffer.readUInt16BE(0));
         try {
-          resolve({ ...(dnsPacket.decode(msg) as Reply), raw: Buffer.from(msg) });
+          resolve({ ...(dnsPacket.decode(msg) as unknown as Reply), raw: Buffer.from(msg) });
         } catch (err) {
           reject(err);
         }

@@ -191,23 +191,32 @@ export function hostMatchesProvider(host: string, match: string): boolean {
   return h === m || h.endsWith('.' + m);
 }
 
+// Classification runs for every site built, over few distinct host sets: memoise by host set
+// (the self-hosted test, which depends on the domain, comes first and is cheap).
+const dnsMemo = new Map<string, number>();
+const mailMemo = new Map<string, number>();
+
 /** First DNS provider (table order) matching any of the hosts, or Self-hosted / Unknown. */
 export function classifyDnsHosts(domain: string, hosts: readonly string[]): number | null {
   if (hosts.length === 0) return null;
   if (hosts.every((h) => h === domain || h.endsWith('.' + domain))) return DNS_SELF_HOSTED_ID;
-  for (const provider of LAB_DNS_PROVIDERS) {
-    if (provider.hosts.length === 0) continue;
-    if (hosts.some((h) => hostMatchesProvider(h, provider.match))) return provider.id;
+  const key = hosts.join(',');
+  let id = dnsMemo.get(key);
+  if (id === undefined) {
+    id = LAB_DNS_PROVIDERS.find((p) => p.hosts.length > 0 && hosts.some((h) => hostMatchesProvider(h, p.match)))?.id ?? DNS_UNKNOWN_ID;
+    if (dnsMemo.size < 10_000) dnsMemo.set(key, id);
   }
-  return DNS_UNKNOWN_ID;
+  return id;
 }
 
 export function classifyMailExchanges(domain: string, exchanges: readonly string[]): number {
   if (exchanges.length === 0) return EMAIL_NO_MAIL_ID;
   if (exchanges.every((h) => h === domain || h.endsWith('.' + domain))) return EMAIL_SELF_HOSTED_ID;
-  for (const provider of LAB_EMAIL_PROVIDERS) {
-    if (provider.exchanges.length === 0) continue;
-    if (exchanges.some((h) => hostMatchesProvider(h, provider.match))) return provider.id;
+  const key = exchanges.join(',');
+  let id = mailMemo.get(key);
+  if (id === undefined) {
+    id = LAB_EMAIL_PROVIDERS.find((p) => p.exchanges.length > 0 && exchanges.some((h) => hostMatchesProvider(h, p.match)))?.id ?? EMAIL_UNKNOWN_ID;
+    if (mailMemo.size < 10_000) mailMemo.set(key, id);
   }
-  return EMAIL_UNKNOWN_ID;
+  return id;
 }

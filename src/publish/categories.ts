@@ -169,7 +169,7 @@ export const CAA_COUNT_BUCKETS: ReadonlyArray<{ label: string; min: number; max:
   { label: '1', min: 1, max: 1 },
   { label: '2-5', min: 2, max: 5 },
   { label: '6-10', min: 6, max: 10 },
-  { label: '11+', min: 11, max: Number.MAX_SAFE_INTEGER },
+  { label: '11+', min: 11, max: 2_147_483_647 },
 ];
 
 /** Report file name of a remark code: `remark_<area>_<enum name in lower case>`. */

@@ -9,6 +9,8 @@ import type { ReportFile } from './reports';
 import type { Headline, RunStatistics } from './statistics';
 import { GRADE_BIN_LABELS } from './categories';
 
+const GRADE_BIN_SHORT_LABELS = ['0', '10', '20', '30', '40', '50', '60', '70', '80', '90'];
+
 /** One line of `runs.json` at the site root: enough to draw trends and the archive without reading every run. */
 export interface ManifestEntry {
   runId: number;
@@ -29,7 +31,9 @@ const ASSET_FILES = ['site.css', 'site.js'];
 export const CHART_JS_FILE = 'chart.umd.min.js';
 
 /** A page's Content-Security-Policy: nothing inline runs, nothing loads from elsewhere. */
-export const CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+export const PAGE_CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'";
+/** As an HTTP header it can also forbid framing (a <meta> policy cannot). */
+export const CONTENT_SECURITY_POLICY = `${PAGE_CONTENT_SECURITY_POLICY}; frame-ancestors 'none'`;
 
 /** The run's folder name: its start date (as the original's `YYYY-MM-DD/`) plus the run id, so two runs of a day do not collide. */
 export function runFolderName(runId: number, startedAt: string): string {
@@ -45,9 +49,11 @@ export function writeAssets(dir: string): void {
 }
 
 export function chartJsPath(): string {
-  // chart.js's package.json "exports" does not list the dist files, so resolve the package root.
-  const packageJson = require.resolve('chart.js/package.json', { paths: [__dirname] });
-  return path.join(path.dirname(packageJson), 'dist', CHART_JS_FILE);
+  // chart.js's "exports" lists neither its package.json nor the UMD file: resolve the CommonJS
+  // entry (dist/chart.cjs) and take its sibling.
+  const file = path.join(path.dirname(require.resolve('chart.js', { paths: [__dirname] })), CHART_JS_FILE);
+  if (!fs.existsSync(file)) throw new Error(`Chart.js's UMD build is missing at ${file}: is chart.js 4 installed (npm ci)?`);
+  return file;
 }
 
 const number = (n: number) => n.toLocaleString('en-US');
@@ -70,9 +76,10 @@ function page({ title, assetsPath, body, data }: PageParts): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(CONTENT_SECURITY_POLICY)}">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(PAGE_CONTENT_SECURITY_POLICY)}">
 <meta name="referrer" content="no-referrer">
 <title>${escapeHtml(title)}</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="${assetsPath}/site.css">
 </head>
 <body>
@@ -220,7 +227,7 @@ ${figure('dns_providers', 'DNS Providers', providerCaption(stats.providers.dns, 
 </div></section>
 <section id="grading"><h2>Grading</h2>
 <p class="lead">Each area is graded from 0 to 100. The overall score is the average of the SPF, DMARC, CAA, NS, SOA, MX and DNSSEC grades that could be determined (BIMI, optional branding, is not counted).</p>
-<div class="grid">
+<div class="grid three">
 ${gradeFigure('overall_grade')}
 ${gradeFigure('spf_grade')}
 ${gradeFigure('dmarc_grade')}
@@ -269,11 +276,11 @@ ${reportRows('remark')}
   const charts: Record<string, unknown> = {};
   for (const a of stats.adoption) charts[a.id] = { type: 'pie', slices: a.slices };
   for (const d of stats.distributions) {
-    charts[d.id] = d.id.startsWith('caa_') ? { type: 'bars', labels: d.slices.slice(1).map((s) => s.label), values: d.slices.slice(1).map((s) => s.value), axis: 'Sites' } : { type: 'pie', slices: d.slices };
+    charts[d.id] = d.id.startsWith('caa_') ? { type: 'bars', labels: d.slices.slice(1).map((s) => s.label), values: d.slices.slice(1).map((s) => s.value), axis: 'Sites', xTitle: 'records' } : { type: 'pie', slices: d.slices };
   }
   charts.email_providers = { type: 'hbars', ...topProviders(stats.providers.email) };
   charts.dns_providers = { type: 'hbars', ...topProviders(stats.providers.dns) };
-  for (const [id, h] of Object.entries(grades)) charts[id] = { type: 'bars', ...h, axis: 'Sites' };
+  for (const [id, h] of Object.entries(grades)) charts[id] = { type: 'bars', ...h, shortLabels: GRADE_BIN_SHORT_LABELS, grades: true, axis: 'Sites', xTitle: 'grade (90 includes 100)' };
   if (trends.series) charts.adoption_trends = { type: 'line', ...(trends.series as object) };
 
   return page({ title: `dnstats · ${date}`, assetsPath: 'assets', body, data: { charts } });

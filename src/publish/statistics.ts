@@ -62,7 +62,7 @@ export interface RunStatistics {
   grades: GradeDistribution[];
   providers: { email: Slice[]; dns: Slice[]; emailUnclassified: number; dnsUnclassified: number };
   remarks: Array<{ id: number; type: string; name: string; title: string; text?: string; level: number; count: number; share: number; report: string }>;
-  /** The most frequent record texts (attacker-controlled: escape before display). */
+  /** The most frequent record texts shared by at least two sites (attacker-controlled: escape before display). */
   commonRecords: { spf: Array<{ record: string; count: number }>; dmarc: Array<{ record: string; count: number }> };
   headline: Headline;
 }
@@ -205,7 +205,7 @@ export async function collectRunStatistics(db: Kysely<Database>, runId: number, 
       await sql<{ record: string; count: number }>`
         SELECT left(${sql.ref(column)}, ${RECORD_DISPLAY_CHARS + 1}) AS record, count(*)::int AS count
         FROM site_runs WHERE ${where} AND ${sql.ref(column)} IS NOT NULL
-        GROUP BY 1 ORDER BY count DESC, record LIMIT ${COMMON_RECORDS}`.execute(db)
+        GROUP BY 1 HAVING count(*) >= 2 ORDER BY count DESC, record LIMIT ${COMMON_RECORDS}`.execute(db)
     ).rows.map((r) => ({ record: r.record.length > RECORD_DISPLAY_CHARS ? `${r.record.slice(0, RECORD_DISPLAY_CHARS)}…` : r.record, count: r.count }));
 
   const overall = grades.find((g) => g.area === 'overall');

@@ -70,13 +70,23 @@
     };
   }
 
+  var GRADE_COLORS = ['#c8453a', '#d0603d', '#d77b41', '#dd9645', '#d9ad4a', '#bdb44f', '#98b255', '#72aa5a', '#4f9f5d', '#2e8b57'];
+  var MUTED_LABELS = { Unknown: true, Other: true };
+
   function bars(spec, horizontal) {
     var total = spec.total || sum(spec.values);
+    // Provider bars show market shares; histograms show site counts.
+    var values = horizontal ? spec.values.map(function (v) { return total > 0 ? (100 * v) / total : 0; }) : spec.values;
+    var colors = spec.grades
+      ? GRADE_COLORS
+      : spec.labels.map(function (label) { return MUTED_LABELS[label] ? '#a7b0ba' : horizontal ? '#2f6db5' : '#3a7fc9'; });
+    var countAxis = { callback: function (v) { return formatNumber.format(v); } };
+    var shareAxis = { callback: function (v) { return v + ' %'; } };
     return {
       type: 'bar',
       data: {
-        labels: spec.labels,
-        datasets: [{ label: spec.axis || 'Sites', data: spec.values, backgroundColor: horizontal ? '#2f6db5' : '#3a7fc9', borderRadius: 3, maxBarThickness: horizontal ? 22 : 48 }],
+        labels: spec.shortLabels || spec.labels,
+        datasets: [{ label: spec.axis || 'Sites', data: values, backgroundColor: colors, borderRadius: 3, maxBarThickness: horizontal ? 22 : 48 }],
       },
       options: {
         indexAxis: horizontal ? 'y' : 'x',
@@ -84,16 +94,17 @@
           legend: { display: false },
           tooltip: {
             callbacks: {
+              title: function (items) { return spec.labels[items[0].dataIndex]; },
               label: function (ctx) {
-                var v = horizontal ? ctx.parsed.x : ctx.parsed.y;
+                var v = spec.values[ctx.dataIndex];
                 return ' ' + formatNumber.format(v) + ' sites (' + pct(v, total) + ')';
               },
             },
           },
         },
         scales: {
-          x: { grid: { display: horizontal, color: GRID }, ticks: horizontal ? { callback: function (v) { return formatNumber.format(v); } } : {} },
-          y: { grid: { display: !horizontal, color: GRID }, beginAtZero: true, ticks: horizontal ? { autoSkip: false } : { callback: function (v) { return formatNumber.format(v); } } },
+          x: { grid: { display: horizontal, color: GRID }, beginAtZero: true, ticks: horizontal ? shareAxis : { maxRotation: 0, autoSkip: false }, title: spec.xTitle ? { display: true, text: spec.xTitle, color: '#5b6673' } : undefined },
+          y: { grid: { display: !horizontal, color: GRID }, beginAtZero: true, ticks: horizontal ? { autoSkip: false } : countAxis },
         },
       },
     };

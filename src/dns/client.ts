@@ -69,6 +69,27 @@ const STATUS_BY_RCODE: Record<number, QueryStatus> = { 1: 'FORMERR', 2: 'SERVFAI
 
 const MIN_ATTEMPT_MS = 10;
 
+// 'ip:port' of a server, built once per address object (a hot path: every query records it).
+const serverKeys = new WeakMap<ServerAddress, string>();
+function serverKey(server: ServerAddress): string {
+  let key = serverKeys.get(server);
+  if (key === undefined) {
+    key = formatServer(server);
+    serverKeys.set(server, key);
+  }
+  return key;
+}
+
+const distinctCounts = new WeakMap<readonly ServerAddress[], number>();
+function distinctCount(servers: readonly ServerAddress[]): number {
+  let count = distinctCounts.get(servers);
+  if (count === undefined) {
+    count = new Set(servers.map(serverKey)).size;
+    distinctCounts.set(servers, count);
+  }
+  return count;
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -159,7 +180,7 @@ export class DnsClient {
     const deadline = request.deadline ?? Infinity;
     const servers = request.servers;
     if (servers.length === 0) throw new Error(`no server to ask ${request.type} ${request.name}`);
-    const distinctServers = new Set(servers.map(formatServer)).size;
+    const distinctServers = servers.length === 1 ? 1 : distinctCount(servers);
     let serverIndex = this.rotation++ % servers.length;
     if (this.rotation > 1e9) this.rotation = 0;
     const qps = request.role === 'resolver' ? this.options.perResolverQps : this.options.perNameServerQps;
@@ -176,7 +197,7 @@ export class DnsClient {
         deadlineReached = true;
         break;
       }
-      const wait = this.rate.reserve(`${request.role}|${formatServer(server)}`, qps, this.options.rateBurst, deadline);
+      const wait = qps > 0 ? this.rate.reserve(`${request.role}|${serverKey(server)}`, qps, this.options.rateBurst, deadline) : 0;
       if (wait === null) {
         deadlineReached = true;
         break;
@@ -240,7 +261,7 @@ export class DnsClient {
         status: this.closed ? 'NETWORK_ERROR' : 'TIMEOUT',
         records: [],
         data: [],
-        server: formatServer(servers[serverIndex % servers.length]!),
+        server: serverKey(servers[serverIndex % servers.length]!),
         attempts: 0,
         error: this.closed ? 'scanner closed' : 'site deadline reached before the query was sent',
       };
@@ -263,7 +284,7 @@ export class DnsClient {
     const base = {
       name: request.name,
       type: request.type,
-      server: formatServer(server),
+      server: serverKey(server),
       transport,
       rttMs: Math.round(result.rttMs * 1000) / 1000,
       attempts,

@@ -16,8 +16,11 @@ export const MAX_NAME_LENGTH = 253;
 export const MAX_LABEL_LENGTH = 63;
 
 const LDH_LABEL = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
-// Owner names of TXT/SRV-style records (`_dmarc`, `_spf`, `default._bimi`) also carry underscores.
-const HOST_OR_SERVICE_LABEL = /^[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?$/;
+// Names found in DNS data (targets of NS, MX, SPF terms) are asked as they are written: DNS
+// itself allows any octets in a label (RFC 2181 §11), so `_spf`, `-mail-` and the like are looked
+// up and judged by the graders, not silently dropped here. Only what cannot be a printable,
+// encodable label (empty, too long, spaces, control characters) is refused.
+const DATA_LABEL = /^[\x21-\x7e]+$/;
 
 function checkLabels(input: unknown, ascii: string, labelPattern: RegExp): void {
   if (ascii.length > MAX_NAME_LENGTH) {
@@ -29,7 +32,10 @@ function checkLabels(input: unknown, ascii: string, labelPattern: RegExp): void 
       throw new InvalidDomainError(input, `label "${label}" is longer than ${MAX_LABEL_LENGTH} characters`);
     }
     if (!labelPattern.test(label)) {
-      throw new InvalidDomainError(input, `label "${label}" has characters outside letters, digits and inner hyphens`);
+      throw new InvalidDomainError(
+        input,
+        labelPattern === LDH_LABEL ? `label "${label}" has characters outside letters, digits and inner hyphens` : `label "${label}" has unprintable characters`,
+      );
     }
   }
 }
@@ -67,12 +73,12 @@ export function normaliseDomain(input: string): string {
 
 /**
  * A name found in DNS data (an SPF include target, a name-server or mail host) made ready for a
- * query: like normaliseDomain, but single labels and underscores are allowed, since service owner
- * names (`_spf.example.com`) carry them.
+ * query: lower case, A-labels, no trailing dot, length and label limits checked; single labels
+ * and any printable characters in labels are allowed (see DATA_LABEL).
  */
 export function normaliseQueryName(input: string): string {
   const ascii = toAsciiLowerCase(input);
-  checkLabels(input, ascii, HOST_OR_SERVICE_LABEL);
+  checkLabels(input, ascii, DATA_LABEL);
   return ascii;
 }
 

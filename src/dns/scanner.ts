@@ -59,7 +59,7 @@ function skipped(name: string, type: RRType, error: string): QueryOutcome {
 }
 
 function uniqueHosts(values: string[], max: number): string[] {
-  return [...new Set(values.filter((v) => v !== ''))].slice(0, max);
+  return [...new Set(values)].slice(0, max);
 }
 
 export function createScanner(input: ScannerOptions): Scanner {
@@ -114,6 +114,10 @@ export function createScanner(input: ScannerOptions): Scanner {
     const askDirect = (server: ServerAddress, type: RRType): Promise<QueryOutcome> =>
       client.query({ name: domain, type, servers: [server], role: 'nameserver', recursionDesired: false, deadline });
     const hostAddresses = async (rawHost: string): Promise<HostAddresses> => {
+      if (rawHost === '') {
+        const reason = 'the target is the root, not a host';
+        return { host: '', a: skipped('', 'A', reason), aaaa: skipped('', 'AAAA', reason) };
+      }
       const host = tryNormaliseQueryName(rawHost);
       if (host === null) {
         const reason = 'not a valid host name';
@@ -162,7 +166,8 @@ export function createScanner(input: ScannerOptions): Scanner {
 
     const mxHosts = mx.then((answer): Promise<HostAddresses[]> => {
       if (answer.status !== 'NOERROR') return Promise.resolve([]);
-      const hosts = uniqueHosts(answer.data.flatMap((d) => (d.type === 'MX' ? [d.exchange] : [])), options.maxMxHosts);
+      // The null MX (RFC 7505, exchange '.') names no host.
+      const hosts = uniqueHosts(answer.data.flatMap((d) => (d.type === 'MX' && d.exchange !== '' ? [d.exchange] : [])), options.maxMxHosts);
       return Promise.all(hosts.map(hostAddresses));
     });
 

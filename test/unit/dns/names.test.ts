@@ -74,9 +74,13 @@ describe('normaliseQueryName', () => {
     expect(normaliseQueryName('default._bimi.example.com.')).toBe('default._bimi.example.com');
     expect(normaliseQueryName('localhost')).toBe('localhost');
   });
+  test('asks names from DNS data as written, even when they are not host names', () => {
+    expect(normaliseQueryName('-Mail-.example.com')).toBe('-mail-.example.com');
+  });
   test('still rejects what cannot be a DNS name', () => {
     expect(tryNormaliseQueryName('a..b')).toBeNull();
-    expect(tryNormaliseQueryName('%{i}._spf.example.com')).toBeNull();
     expect(tryNormaliseQueryName('exa mple.com')).toBeNull();
+    expect(tryNormaliseQueryName(`${'a'.repeat(64)}.example`)).toBeNull();
+    expect(tryNormaliseQueryName('tab\there.example')).toBeNull();
   });
 });

@@ -1,0 +1,284 @@
+// `npm run bench -- scan --sites 20000 [--concurrency 2000] [--world lab|synthetic] [--max-in-flight N]
+//   [--timeout-ms N] [--resolver-qps N] [--ns-qps N] [--seed N]`
+// Scans lab sites with the DNS engine alone (no Temporal, no database) and prints the figures.
+// The server runs in a worker thread so that it and the engine each get a core, as the lab
+// server beside a scan worker would.
+import path from 'node:path';
+import fs from 'node:fs';
+import dgram from 'node:dgram';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import * as dnsPacket from 'dns-packet';
+import { createScanner } from '../src/dns/scanner';
+import { queriesIn } from '../src/dns/site-queries';
+
+interface Flags {
+  sites: number;
+  concurrency: number;
+  world: 'lab' | 'synthetic';
+  maxInFlight: number;
+  timeoutMs: number;
+  resolverQps: number;
+  nsQps: number;
+  seed: number;
+}
+
+function parseFlags(argv: string[]): Flags {
+  const labServer = path.join(__dirname, '..', 'src', 'lab', 'server.ts');
+  const flags: Flags = {
+    sites: 20000,
+    concurrency: 2000,
+    world: fs.existsSync(labServer) ? 'lab' : 'synthetic',
+    maxInFlight: 4096,
+    timeoutMs: 1000,
+    resolverQps: 0,
+    nsQps: 0,
+    seed: 1,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    const value = argv[i + 1];
+    const number = () => {
+      if (value === undefined || !/^[0-9]+$/.test(value)) throw new Error(`${flag} needs a non-negative integer (got ${JSON.stringify(value)})`);
+      i++;
+      return Number(value);
+    };
+    switch (flag) {
+      case '--sites':
+        flags.sites = number();
+        break;
+      case '--concurrency':
+        flags.concurrency = number();
+        break;
+      case '--max-in-flight':
+        flags.maxInFlight = number();
+        break;
+      case '--timeout-ms':
+        flags.timeoutMs = number();
+        break;
+      case '--resolver-qps':
+        flags.resolverQps = number();
+        break;
+      case '--ns-qps':
+        flags.nsQps = number();
+        break;
+      case '--seed':
+        flags.seed = number();
+        break;
+      case '--world':
+        if (value !== 'lab' && value !== 'synthetic') throw new Error(`--world must be lab or synthetic (got ${JSON.stringify(value)})`);
+        flags.world = value;
+        i++;
+        break;
+      default:
+        throw new Error(`unknown flag ${JSON.stringify(flag)}`);
+    }
+  }
+  return flags;
+}
+
+interface ServerInfo {
+  resolver: string;
+  nameServerPort: number;
+  domains: string[];
+}
+
+function startServerThread(flags: Flags): Promise<{ info: ServerInfo; worker: Worker }> {
+  // This same file, run as the server thread (see the bottom of the file).
+  // Worker threads do not inherit tsx's loader, so the thread registers tsx's CommonJS hook first.
+  const worker = new Worker(`require('tsx/cjs'); require(${JSON.stringify(__filename)});`, {
+    eval: true,
+    workerData: { role: 'scan-bench-server', world: flags.world, sites: flags.sites, seed: flags.seed },
+  });
+  return new Promise((resolve, reject) => {
+    worker.once('message', (info: ServerInfo) => resolve({ info, worker }));
+    worker.once('error', reject);
+  });
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+export async function run(argv: string[]): Promise<Record<string, unknown>> {
+  const flags = parseFlags(argv);
+  const { info, worker } = await startServerThread(flags);
+  const scanner = createScanner({
+    resolvers: [info.resolver],
+    nameServerPort: info.nameServerPort,
+    timeoutMs: flags.timeoutMs,
+    attempts: 2,
+    maxInFlight: flags.maxInFlight,
+    perResolverQps: flags.resolverQps,
+    perNameServerQps: flags.nsQps,
+    cacheEntries: 100_000,
+    udpSockets: 8,
+  });
+  const latencies: number[] = [];
+  const byStatus: Record<string, number> = {};
+  let queries = 0;
+  let maxRss = process.memoryUsage().rss;
+  const rssTimer = setInterval(() => (maxRss = Math.max(maxRss, process.memoryUsage().rss)), 250);
+  const started = performance.now();
+  try {
+    await scanner.scanMany(info.domains, flags.concurrency, (scan) => {
+      latencies.push(Date.parse(scan.endedAt) - Date.parse(scan.startedAt));
+      for (const outcome of queriesIn(scan)) {
+        queries++;
+        const key = outcome.cached ? 'CACHED' : outcome.status;
+        byStatus[key] = (byStatus[key] ?? 0) + 1;
+      }
+    });
+  } finally {
+    clearInterval(rssTimer);
+    await scanner.close();
+    await worker.terminate();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  maxRss = Math.max(maxRss, process.memoryUsage().rss);
+  latencies.sort((x, y) => x - y);
+  const stats = scanner.stats();
+  return {
+    world: flags.world,
+    sites: latencies.length,
+    queries,
+    queriesSent: stats.queries,
+    seconds: Math.round(seconds * 100) / 100,
+    sitesPerSecond: Math.round(latencies.length / seconds),
+    queriesPerSecond: Math.round(queries / seconds),
+    sentPerSecond: Math.round(stats.queries / seconds),
+    p50SiteMs: percentile(latencies, 50),
+    p99SiteMs: percentile(latencies, 99),
+    maxRssMb: Math.round(maxRss / 1024 / 1024),
+    byStatus,
+    sentByStatus: stats.queriesByStatus,
+    tcpFallbacks: stats.tcpFallbacks,
+    retries: stats.retries,
+    cacheHits: stats.cache.hits + stats.cache.sharedInFlight,
+    inFlightLimit: stats.inFlightLimit,
+    concurrencyBackoffs: stats.concurrencyBackoffs,
+    ignoredAnswers: stats.transport.unmatchedAnswers + stats.transport.wrongSourceAnswers + stats.transport.wrongQuestionAnswers,
+    concurrency: flags.concurrency,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server thread. 'lab' serves the lab world (src/lab/server.ts); 'synthetic' is a small
+// stand-in world (20 DNS providers, each site with MX, SPF include, CAA, DNSSEC, DMARC) used
+// until the lab server exists or to measure the engine against a cheap server.
+
+interface SyntheticAnswer {
+  rcode: number;
+  aa: boolean;
+  answers: dnsPacket.Answer[];
+}
+
+const PROVIDERS = 20;
+
+function syntheticDomain(index: number): string {
+  return `s${index}.test`;
+}
+
+function syntheticResolve(name: string, type: string): SyntheticAnswer {
+  const ok = (answers: dnsPacket.Answer[]): SyntheticAnswer => ({ rcode: 0, aa: false, answers });
+  const record = (data: unknown, ttl = 3600) => ({ name, type, ttl, data }) as dnsPacket.Answer;
+  let m = /^ns([12])\.p([0-9]+)\.example$/.exec(name);
+  if (m) return ok(type === 'A' ? [record(`127.0.2.${Number(m[2]) * 2 + Number(m[1])}`)] : []);
+  m = /^mx\.p([0-9]+)\.example$/.exec(name);
+  if (m) return ok(type === 'A' ? [record(`192.0.2.${Number(m[1]) + 1}`)] : []);
+  m = /^_spf\.p([0-9]+)\.example$/.exec(name);
+  if (m) return ok(type === 'TXT' ? [record(['v=spf1 ip4:192.0.2.0/24 ~all'])] : []);
+  m = /^(?:(_dmarc|default\._bimi|_msdcs|[a-z0-9]{15})\.)?s([0-9]+)\.test$/.exec(name);
+  if (!m) return { rcode: 3, aa: false, answers: [] };
+  const provider = Number(m[2]) % PROVIDERS;
+  if (m[1] === '_dmarc') return ok(type === 'TXT' ? [record(['v=DMARC1; p=reject; rua=mailto:d@' + name.slice(7)])] : []);
+  if (m[1] !== undefined) return { rcode: 3, aa: false, answers: [] };
+  switch (type) {
+    case 'MX':
+      return ok([record({ preference: 10, exchange: `mx.p${provider}.example` })]);
+    case 'TXT':
+      return ok([record([`v=spf1 include:_spf.p${provider}.example -all`]), record(['site-verification=' + m[2]])]);
+    case 'CAA':
+      return ok([record({ flags: 0, tag: 'issue', value: 'letsencrypt.org' })]);
+    case 'DS':
+      return ok([record({ keyTag: 12345, algorithm: 13, digestType: 2, digest: Buffer.alloc(32, provider) })]);
+    case 'DNSKEY':
+      return ok([record({ flags: 257, algorithm: 13, key: Buffer.alloc(64, provider) })]);
+    case 'NS':
+      return ok([record(`ns1.p${provider}.example`), record(`ns2.p${provider}.example`)]);
+    case 'SOA':
+      return ok([record({ mname: `ns1.p${provider}.example`, rname: `hostmaster.${name}`, serial: 2024010101, refresh: 7200, retry: 3600, expire: 1209600, minimum: 3600 })]);
+    default:
+      return ok([]);
+  }
+}
+
+async function serveSynthetic(sites: number): Promise<ServerInfo> {
+  const answerTo = (socket: dgram.Socket, authoritative: boolean) => (bytes: Buffer, rinfo: dgram.RemoteInfo) => {
+    let query: dnsPacket.Packet;
+    try {
+      query = dnsPacket.decode(bytes);
+    } catch {
+      return;
+    }
+    const question = query.questions?.[0];
+    if (!question) return;
+    const name = question.name.toLowerCase();
+    let answer = syntheticResolve(name, question.type);
+    if (authoritative) {
+      answer = /^s[0-9]+\.test$/.test(name) && (question.type === 'NS' || question.type === 'SOA') ? { ...answer, aa: true } : { rcode: 5, aa: false, answers: [] };
+    }
+    const flags =
+      (authoritative ? 0 : dnsPacket.RECURSION_AVAILABLE) |
+      ((query.flags ?? 0) & dnsPacket.RECURSION_DESIRED) |
+      (answer.aa ? dnsPacket.AUTHORITATIVE_ANSWER : 0) |
+      answer.rcode;
+    const reply = dnsPacket.encode({ type: 'response', id: query.id, flags, questions: [question], answers: answer.answers });
+    socket.send(reply, rinfo.port, rinfo.address);
+  };
+  const bind = (address: string, port: number, authoritative: boolean) =>
+    new Promise<dgram.Socket>((resolve, reject) => {
+      const socket = dgram.createSocket('udp4');
+      socket.on('message', answerTo(socket, authoritative));
+      socket.once('error', reject);
+      socket.bind(port, address, () => {
+        try {
+          socket.setRecvBufferSize(8 * 1024 * 1024);
+        } catch {
+          // kernel limit
+        }
+        resolve(socket);
+      });
+    });
+  const resolver = await bind('127.0.0.1', 0, false);
+  const first = await bind('127.0.2.1', 0, true);
+  const nameServerPort = first.address().port;
+  for (let address = 2; address <= PROVIDERS * 2 + 2; address++) await bind(`127.0.2.${address}`, nameServerPort, true);
+  return {
+    resolver: `127.0.0.1:${resolver.address().port}`,
+    nameServerPort,
+    domains: Array.from({ length: sites }, (_, i) => syntheticDomain(i)),
+  };
+}
+
+async function serveLab(sites: number, seed: number): Promise<ServerInfo> {
+  // Loaded by path so this file type-checks before src/lab/server.ts exists.
+  const lab = (await import(path.join(__dirname, '..', 'src', 'lab', 'server'))) as {
+    startLabServer(options: { sites: number; seed?: number }): Promise<{
+      resolver: string;
+      nameServerPort: number;
+      world: { size: number; domain(index: number): string };
+    }>;
+  };
+  const server = await lab.startLabServer({ sites, seed });
+  return {
+    resolver: server.resolver,
+    nameServerPort: server.nameServerPort,
+    domains: Array.from({ length: server.world.size }, (_, i) => server.world.domain(i)),
+  };
+}
+
+if (!isMainThread && (workerData as { role?: string } | null)?.role === 'scan-bench-server') {
+  const { world, sites, seed } = workerData as { world: 'lab' | 'synthetic'; sites: number; seed: number };
+  void (world === 'lab' ? serveLab(sites, seed) : serveSynthetic(sites)).then((info) => parentPort!.postMessage(info));
+}

@@ -235,7 +235,8 @@ async function markDuplicates(db: Db, staging: string): Promise<void> {
                ELSE format('duplicate rank %s (first on line %s)', rank, first_rank_line) END AS reason
         FROM (
           SELECT line, rank, domain,
-            min(line) OVER (PARTITION BY domain) AS first_domain_line,
+            -- Byte order: the same partitions as the default collation's, and a faster sort.
+            min(line) OVER (PARTITION BY domain COLLATE "C") AS first_domain_line,
             min(line) OVER (PARTITION BY rank) AS first_rank_line
           FROM ${sql.table(staging)} WHERE reason IS NULL
         ) w

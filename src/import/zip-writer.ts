@@ -38,12 +38,24 @@ export async function writeZipFile(zipPath: string, memberName: string, chunks: 
     const drained = (async () => {
       for await (const piece of deflater) await write(piece as Buffer);
     })();
-    for await (const chunk of chunks) {
-      const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    // Small pieces (a row each) are gathered first: a zlib write per row costs far more than a copy.
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    const flush = async () => {
+      const buffer = Buffer.concat(pending, pendingBytes);
+      pending = [];
+      pendingBytes = 0;
       crc = zlib.crc32(buffer, crc);
       size += buffer.length;
       if (!deflater.write(buffer)) await once(deflater, 'drain');
+    };
+    for await (const chunk of chunks) {
+      const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+      pending.push(buffer);
+      pendingBytes += buffer.length;
+      if (pendingBytes >= 64 * 1024) await flush();
     }
+    if (pendingBytes > 0) await flush();
     deflater.end();
     await drained;
     const compressed = offset - compressedStart;

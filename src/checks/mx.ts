@@ -85,7 +85,10 @@ export function analyseMx(scan: SiteScan): MxAnalysis {
     remarks.push('NULL_MX_WITH_OTHER_MX');
   }
   const domain = normaliseName(String(scan.domain ?? ''));
-  const hosts = Array.isArray(scan.mxHosts) ? scan.mxHosts : [];
+  const hosts = new Map<string, HostAddresses>();
+  for (const host of Array.isArray(scan.mxHosts) ? scan.mxHosts : []) {
+    if (host && typeof host.host === 'string') hosts.set(normaliseName(host.host), host);
+  }
   const seen = new Map<string, boolean>(); // exchange → was valid
   for (const entry of entries) {
     const exchange = entry.exchange;
@@ -109,7 +112,7 @@ export function analyseMx(scan: SiteScan): MxAnalysis {
       remarks.push('NOT_PUBLIC_DOMAIN');
       continue;
     }
-    const host = hosts.find((h: HostAddresses) => h && normaliseName(String(h.host)) === exchange);
+    const host = hosts.get(exchange);
     if (host) {
       if ((host.a?.cnames?.length ?? 0) > 0 || (host.aaaa?.cnames?.length ?? 0) > 0) remarks.push('EXCHANGE_IS_CNAME');
       if (addressesOf(host.a, host.aaaa).length === 0) {

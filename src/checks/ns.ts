@@ -23,10 +23,9 @@ export function nsTargets(outcome: QueryOutcome): string[] {
 }
 
 function sameSet(a: string[], b: Set<string>): boolean {
-  const set = new Set(a);
-  if (set.size !== b.size) return false;
-  for (const x of set) if (!b.has(x)) return false;
-  return true;
+  for (const x of a) if (!b.has(x)) return false;
+  // Every element of a is in b: equal when a has as many distinct elements as b.
+  return (a.length === b.size && new Set(a).size === a.length) || new Set(a).size === b.size;
 }
 
 type DirectVerdict = 'authoritative' | 'timeout' | 'refused' | 'invalid';
@@ -97,8 +96,10 @@ export function analyseNs(scan: SiteScan): NsAnalysis {
   let answering = 0;
   const addressOwner = new Map<string, string>();
   let shared = false;
+  const byHost = new Map<string, NameServerScan>();
+  for (const server of servers) if (server && typeof server.host === 'string') byHost.set(normaliseName(server.host), server);
   for (const host of hosts) {
-    const server = servers.find((s) => s && normaliseName(String(s.host)) === host);
+    const server = byHost.get(host);
     if (!server) continue;
     if (checkServer(server, delegation, remarks)) answering++;
     for (const address of addressesOf(server.a, server.aaaa)) {

@@ -8,6 +8,8 @@ interface CompiledRule {
   row: ProviderRow;
   priority: number;
   labels: string[];
+  /** The pattern's labels joined, with dots around: `.l.google.com.` */
+  dotted: string;
 }
 
 function compile(rows: readonly ProviderRow[]): CompiledRule[] {
@@ -17,39 +19,42 @@ function compile(rows: readonly ProviderRow[]): CompiledRule[] {
       priority,
       labels: row.matchString.toLowerCase().split('.').filter((l) => l.length > 0),
     }))
+    .map((rule) => ({ ...rule, dotted: `.${rule.labels.join('.')}.` }))
     .filter((rule) => rule.row.match !== 'special' && rule.row.match !== 'never');
 }
 
 const EMAIL_RULES = compile(EMAIL_PROVIDERS);
 const DNS_RULES = compile(DNS_PROVIDERS);
 
-/** True when the rule matches the host (lower case, no trailing dot). */
-export function ruleMatches(rule: Pick<CompiledRule, 'labels'> & { row: Pick<ProviderRow, 'match'> }, host: string): boolean {
-  const labels = host.split('.');
-  const pattern = rule.labels;
-  if (pattern.length === 0) return false;
+/** True when the rule matches `dottedHost`, the host with dots around it (`.mx.l.google.com.`). */
+function ruleMatches(rule: CompiledRule, dottedHost: string): boolean {
+  if (rule.labels.length === 0) return false;
   switch (rule.row.match) {
-    case 'suffix': {
-      if (pattern.length > labels.length) return false;
-      const offset = labels.length - pattern.length;
-      return pattern.every((label, i) => labels[offset + i] === label);
-    }
+    case 'suffix':
+      return dottedHost.endsWith(rule.dotted);
     case 'label-infix':
-      for (let start = 0; start + pattern.length <= labels.length; start++) {
-        if (pattern.every((label, i) => labels[start + i] === label)) return true;
-      }
-      return false;
-    case 'label-prefix':
-      // e.g. `.awsdns-`: one label starting with the pattern (a single pattern label)
-      return labels.some((label) => label.startsWith(pattern[0]!) && label.length > pattern[0]!.length);
+      return dottedHost.includes(rule.dotted);
+    case 'label-prefix': {
+      // e.g. `.awsdns-`: a label that starts with the pattern and goes on
+      const at = dottedHost.indexOf(rule.dotted.slice(0, -1));
+      return at >= 0 && dottedHost[at + rule.dotted.length - 1] !== '.';
+    }
     default:
       return false;
   }
 }
 
+/** The id of the first rule (table order) matching the host, for tests and the documentation. */
+export function matchingProviderId(table: 'email' | 'dns', host: string): number | null {
+  const dotted = `.${normaliseName(host)}.`;
+  for (const rule of table === 'email' ? EMAIL_RULES : DNS_RULES) if (ruleMatches(rule, dotted)) return rule.row.id;
+  return null;
+}
+
 function classifyHost(host: string, domain: string, rules: CompiledRule[], selfHostedId: number): { id: number; priority: number } | null {
   if (domain !== '' && isAtOrBelow(host, domain)) return { id: selfHostedId, priority: -1 };
-  for (const rule of rules) if (ruleMatches(rule, host)) return { id: rule.row.id, priority: rule.priority };
+  const dotted = `.${host}.`;
+  for (const rule of rules) if (ruleMatches(rule, dotted)) return { id: rule.row.id, priority: rule.priority };
   return null;
 }
 

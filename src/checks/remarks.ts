@@ -277,6 +277,17 @@ export function remarkByName(type: GradedArea, name: string): RemarkDefinition {
   return found;
 }
 
+const VALUE_BY_AREA_NAME = new Map<GradedArea, Map<string, number>>(
+  (Object.keys(ROWS) as GradedArea[]).map((area) => [area, new Map(ROWS[area].map(([value, name]) => [name, value]))]),
+);
+
+/** The numeric value of a remark by area and enum name; throws for an unknown name (a programming error). */
+export function remarkValue(type: GradedArea, name: string): number {
+  const value = VALUE_BY_AREA_NAME.get(type)?.get(name);
+  if (value === undefined) throw new Error(`unknown remark name ${JSON.stringify(name)} in area ${type}`);
+  return value;
+}
+
 /** A RemarkRef by area and enum name, e.g. `remark('spf', 'NO_SPF_FOUND')` → `{ type: 'spf', value: 18 }`. */
 export function remark(type: GradedArea, name: string): RemarkRef {
   return { type, value: remarkByName(type, name).value };

@@ -15,6 +15,7 @@ import type { SiteFacts, SiteGrades } from './types';
 
 function analyse(scan: SiteScan) {
   const dmarc = analyseDmarc(scan);
+  const bimi = analyseBimi(scan, dmarc);
   return {
     spf: analyseSpf(scan),
     dmarc,
@@ -22,7 +23,8 @@ function analyse(scan: SiteScan) {
     ns: analyseNs(scan),
     soa: analyseSoa(scan),
     mx: analyseMx(scan),
-    bimi: analyseBimi(scan, dmarc),
+    bimi,
+    bimiGrade: gradeBimi(bimi),
     dnssec: analyseDnssec(scan),
   };
 }
@@ -68,7 +70,6 @@ export function processSite(scan: SiteScan): SiteFacts {
   const mxLookup = a.mx.lookup;
   const firstDs = a.dnssec.status === 'failed' ? undefined : dataAt(scan.ds, 0, 'DS');
   const firstKey = dataAt(scan.dnskey, 0, 'DNSKEY');
-  const bimiGrade = gradeBimi(a.bimi).grade;
   return {
     hasMx: mxLookup === 'records',
     hasNullMx: a.mx.nullMx,
@@ -87,7 +88,7 @@ export function processSite(scan: SiteScan): SiteFacts {
     dnssecDigestType: a.dnssec.digestTypes[0] ?? (firstDs ? firstDs.digestType : -1),
     dnssecDnskeyAlgorithm: a.dnssec.dnskeyAlgorithms[0] ?? (firstKey ? firstKey.algorithm : -1),
     hasMsdc: msdcOf(scan),
-    hasBimi: bimiGrade === 100,
+    hasBimi: a.bimiGrade.grade === 100,
     dnssecDsAlgorithms: a.dnssec.dsAlgorithms,
     dnssecDigestTypes: a.dnssec.digestTypes,
     dnssecDnskeyAlgorithms: a.dnssec.dnskeyAlgorithms,
@@ -113,7 +114,7 @@ export function gradeSite(scan: SiteScan, facts?: SiteFacts): SiteGrades {
     ns: gradeNs(a.ns),
     soa: gradeSoa(a.soa),
     mx: gradeMx(a.mx, sendsMail),
-    bimi: gradeBimi(a.bimi),
+    bimi: a.bimiGrade,
     dnssec: gradeDnssec(a.dnssec),
   };
 }

@@ -2,7 +2,7 @@
 // lookups the scan stored (counting DNS-querying terms and void lookups across the whole tree),
 // the final qualifier, and the grade. Never throws: every malformed input becomes a remark.
 import type { QueryOutcome, RRType, SiteScan } from '../dns/types';
-import { classify, isGlobalAddress, isDnsName, normaliseName, RemarkList, txtRecords } from './common';
+import { classify, isGlobalAddress, isDnsName, normaliseName, recordCount, RemarkList, STRICT_IPV4, txtRecords } from './common';
 import { isIPv4, isIPv6 } from 'node:net';
 import type { AreaGrade } from './types';
 import { SPF_POLICY_ID } from './tables';
@@ -11,7 +11,8 @@ export type SpfQualifier = '+all' | '?all' | '~all' | '-all';
 
 /** RFC 7208 §4.5: the version is `v=spf1` followed by a space or the end (case-insensitive). */
 export function isSpfRecord(text: string): boolean {
-  return /^v=spf1(?: |$)/i.test(text);
+  // A prefix comparison rather than a regular expression: most TXT records are long and not SPF.
+  return (text.length === 6 || text.charCodeAt(6) === 32) && text.slice(0, 6).toLowerCase() === 'v=spf1';
 }
 
 export function spfRecordsIn(outcome: QueryOutcome | undefined): string[] {
@@ -74,28 +75,31 @@ function checkDomainSpec(spec: string): 'ok' | 'macro' | 'invalid-macro' | 'inva
   return isDnsName(bare) ? 'ok' : 'invalid';
 }
 
-const DECIMAL_OCTET = '(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])';
-const STRICT_IPV4 = new RegExp(`^${DECIMAL_OCTET}(?:\\.${DECIMAL_OCTET}){3}$`);
 
 function cidr(text: string, max: number): boolean {
   return /^(?:0|[1-9][0-9]{0,2})$/.test(text) && Number(text) <= max;
 }
 
-/** Looks stored lookups up by (name, type). */
+/**
+ * Looks stored lookups up by (name, type). A linear search: a site's tree holds a few dozen
+ * entries at most, and building a map per site costs more than it saves.
+ */
 export class LookupIndex {
-  private readonly byKey = new Map<string, QueryOutcome>();
+  private readonly lookups: readonly QueryOutcome[];
   constructor(lookups: readonly QueryOutcome[] | undefined) {
-    if (!Array.isArray(lookups)) return;
-    for (const outcome of lookups) {
-      if (!outcome || typeof outcome.name !== 'string') continue;
-      const key = `${outcome.type} ${normaliseName(outcome.name)}`;
-      const existing = this.byKey.get(key);
-      // A SKIPPED entry never hides a real answer for the same question.
-      if (!existing || (existing.status === 'SKIPPED' && outcome.status !== 'SKIPPED')) this.byKey.set(key, outcome);
-    }
+    this.lookups = Array.isArray(lookups) ? lookups : [];
   }
   get(name: string, type: RRType): QueryOutcome | undefined {
-    return this.byKey.get(`${type} ${normaliseName(name)}`);
+    const wanted = normaliseName(name);
+    let skipped: QueryOutcome | undefined;
+    for (const outcome of this.lookups) {
+      if (!outcome || outcome.type !== type || typeof outcome.name !== 'string') continue;
+      if (outcome.name !== wanted) continue; // the scanner stores names lower case, without the root dot
+      // A SKIPPED entry never hides a real answer for the same question.
+      if (outcome.status !== 'SKIPPED') return outcome;
+      skipped ??= outcome;
+    }
+    return skipped;
   }
 }
 
@@ -115,20 +119,112 @@ interface RecordResult {
   authorisesSenders: boolean;
 }
 
-type Term =
-  | { kind: 'mechanism'; qualifier: string; name: string; value: string | undefined; raw: string }
-  | { kind: 'modifier'; name: string; value: string; raw: string };
+/**
+ * One term of a record, parsed and checked for syntax once. Records repeat across sites (every
+ * customer of a mail provider includes the same ones), so compiled records are cached by text.
+ */
+type CompiledTerm =
+  | { kind: 'invalid' } // neither a known mechanism nor a modifier
+  | { kind: 'modifier'; name: string; error?: string; target: string | null } // target null: a macro
+  | {
+      kind: 'mechanism';
+      name: string;
+      qualifier: string;
+      bare: boolean;
+      /** A syntax problem (a permerror remark), if any. */
+      error?: string;
+      /** Name to look up: '' for the current domain, null when it has macros (not followable). */
+      target?: string | null;
+      /** ip4/ip6 naming a non-routable network. */
+      nonPublic?: boolean;
+    };
 
 const MECHANISMS = new Set(['all', 'include', 'a', 'mx', 'ptr', 'ip4', 'ip6', 'exists']);
+const COMPILED = new Map<string, CompiledTerm[]>();
+const COMPILED_LIMIT = 5_000;
 
-function parseTerm(raw: string): Term | null {
+function compileRecord(record: string): CompiledTerm[] {
+  let compiled = COMPILED.get(record);
+  if (!compiled) {
+    // RFC 7208 §12: terms are separated by one or more spaces.
+    compiled = record.split(' ').slice(1).filter((t) => t.length > 0).map(compileTerm);
+    if (COMPILED.size >= COMPILED_LIMIT) COMPILED.clear();
+    COMPILED.set(record, compiled);
+  }
+  return compiled;
+}
+
+function specTarget(spec: string, invalid: string): { error?: string; target?: string | null } {
+  const check = checkDomainSpec(spec);
+  if (check === 'invalid') return { error: invalid };
+  if (check === 'invalid-macro') return { error: 'INVALID_MACRO' };
+  return { target: check === 'macro' ? null : normaliseName(spec) };
+}
+
+function compileTerm(raw: string): CompiledTerm {
   const modifier = /^([a-z][a-z0-9_.-]*)=(.*)$/is.exec(raw);
-  if (modifier) return { kind: 'modifier', name: modifier[1]!.toLowerCase(), value: modifier[2]!, raw };
+  if (modifier) {
+    const name = modifier[1]!.toLowerCase();
+    const value = modifier[2]!;
+    if (name === 'redirect') {
+      const { error, target } = specTarget(value, 'INVALID_REDIRECT_MECHANISM');
+      return { kind: 'modifier', name, error, target: target ?? null };
+    }
+    if (name === 'exp') {
+      return { kind: 'modifier', name, error: checkDomainSpec(value) === 'invalid-macro' ? 'INVALID_MACRO' : undefined, target: null };
+    }
+    // Unknown modifiers are ignored (RFC 7208 §6), but their value must still be a macro-string.
+    return { kind: 'modifier', name, error: name !== 'v' && !isMacroString(value) ? 'INVALID_MACRO' : undefined, target: null };
+  }
   const mechanism = /^([+\-~?]?)([a-z][a-z0-9_.-]*)([:/].*)?$/is.exec(raw);
-  if (!mechanism) return null;
+  if (!mechanism) return { kind: 'invalid' };
   const name = mechanism[2]!.toLowerCase();
-  if (!MECHANISMS.has(name)) return null;
-  return { kind: 'mechanism', qualifier: mechanism[1] || '+', name, value: mechanism[3], raw };
+  if (!MECHANISMS.has(name)) return { kind: 'invalid' };
+  const value = mechanism[3];
+  const term = { kind: 'mechanism' as const, name, qualifier: mechanism[1] || '+', bare: raw.toLowerCase() === 'all' };
+  switch (name) {
+    case 'all':
+      return value === undefined ? term : { ...term, error: 'INVALID_MECHANISM' };
+    case 'include':
+    case 'exists': {
+      const invalid = name === 'include' ? 'INVALID_INCLUDE_FORMAT' : 'INVALID_EXISTS_MECHANISM';
+      if (value === undefined || !value.startsWith(':')) return { ...term, error: invalid };
+      return { ...term, ...specTarget(value.slice(1), invalid) };
+    }
+    case 'a':
+    case 'mx': {
+      const invalid = name === 'a' ? 'INVALID_A_MECHANISM' : 'INVALID_MX_MECHANISM';
+      // a / mx [":" domain-spec] [ip4-cidr] ["//" ip6-cidr]
+      const parsed = /^(?::([^/]*))?(?:\/([0-9]+))?(?:\/\/([0-9]+))?$/.exec(value ?? '');
+      if (!parsed || (parsed[2] !== undefined && !cidr(parsed[2], 32)) || (parsed[3] !== undefined && !cidr(parsed[3], 128))) {
+        return { ...term, error: invalid };
+      }
+      return parsed[1] === undefined ? { ...term, target: '' } : { ...term, ...specTarget(parsed[1], invalid) };
+    }
+    case 'ptr': {
+      if (value === undefined) return term;
+      const spec = /^:(.*)$/s.exec(value);
+      if (!spec) return { ...term, error: 'INVALID_MECHANISM' };
+      const { error } = specTarget(spec[1]!, 'INVALID_MECHANISM');
+      return error ? { ...term, error } : term;
+    }
+    case 'ip4': {
+      const parsed = value !== undefined ? /^:([^/]*)(?:\/(.*))?$/s.exec(value) : null;
+      if (!parsed || parsed[1] === '') return { ...term, error: 'INVALID_IPV4_MECHANISM' };
+      if (!STRICT_IPV4.test(parsed[1]!)) return { ...term, error: 'INVALID_IPV4_VALUE' };
+      if (parsed[2] !== undefined && !cidr(parsed[2], 32)) return { ...term, error: 'INVALID_IPV4_CIDR' };
+      return { ...term, nonPublic: !isGlobalAddress(parsed[1]!) };
+    }
+    default: {
+      // ip6: the address itself contains colons, so everything after "ip6:" up to an optional "/len".
+      const parsed = value !== undefined ? /^:([^/]*)(?:\/(.*))?$/s.exec(value) : null;
+      if (!parsed || parsed[1] === '') return { ...term, error: 'INVALID_IPV6_MECHANISM' };
+      const address = parsed[1]!;
+      if (address.includes('%') || !isIPv6(address) || isIPv4(address)) return { ...term, error: 'INVALID_IPV6_VALUE' };
+      if (parsed[2] !== undefined && !cidr(parsed[2], 128)) return { ...term, error: 'INVALID_IPV6_CIDR' };
+      return { ...term, nonPublic: !isGlobalAddress(address) };
+    }
+  }
 }
 
 /**
@@ -198,41 +294,30 @@ function evaluateRecord(state: EvalState, current: string, record: string, stack
     raise(state, 'INVALID_RECORD_START', top);
     return result;
   }
-  // RFC 7208 §12: terms are separated by one or more spaces.
-  const rawTerms = record.split(' ').slice(1).filter((t) => t.length > 0);
   let allSeen = false;
-  let redirect: string | null = null;
+  let redirect: string | null | undefined; // undefined: none; null: a macro target
   let redirects = 0;
   let exps = 0;
-  const includes = new Set<string>();
+  const includes: string[] = [];
   let termsAfterAll = false;
 
-  for (const raw of rawTerms) {
+  for (const term of compileRecord(record)) {
     if (state.permerror && !top) return result;
-    const term = parseTerm(raw);
-    if (term === null) {
+    if (term.kind === 'invalid') {
       if (!allSeen) raise(state, 'INVALID_MECHANISM', top);
       else termsAfterAll = true;
       continue;
     }
     if (term.kind === 'modifier') {
-      if (term.name === 'v') {
-        raise(state, 'TOO_MANY_STARTS', top);
-      } else if (term.name === 'redirect') {
+      if (term.name === 'v') raise(state, 'TOO_MANY_STARTS', top);
+      else if (term.name === 'redirect') {
         redirects++;
         if (redirects === 2) raise(state, 'MULTIPLE_REDIRECT_MODIFIERS', top);
-        const check = checkDomainSpec(term.value);
-        if (check === 'invalid') raise(state, 'INVALID_REDIRECT_MECHANISM', top);
-        else if (check === 'invalid-macro') raise(state, 'INVALID_MACRO', top);
-        else if (redirects === 1) redirect = check === 'macro' ? '' : normaliseName(term.value);
-      } else if (term.name === 'exp') {
-        exps++;
-        if (exps === 2) raise(state, 'MULTIPLE_EXP_MODIFIERS', top);
-        const check = checkDomainSpec(term.value);
-        if (check === 'invalid-macro') raise(state, 'INVALID_MACRO', top);
-      } else if (!isMacroString(term.value)) {
-        // Unknown modifiers are ignored (RFC 7208 §6), but their value must still be a macro-string.
-        raise(state, 'INVALID_MACRO', top);
+        if (term.error) raise(state, term.error, top);
+        else if (redirects === 1) redirect = term.target;
+      } else {
+        if (term.name === 'exp' && ++exps === 2) raise(state, 'MULTIPLE_EXP_MODIFIERS', top);
+        if (term.error) raise(state, term.error, top);
       }
       continue;
     }
@@ -243,18 +328,19 @@ function evaluateRecord(state: EvalState, current: string, record: string, stack
       continue;
     }
     if (term.name !== 'all') result.authorisesSenders = true;
-    evaluateMechanism(state, current, term as Extract<Term, { kind: 'mechanism' }>, stack, top, includes, result);
-    if (term.name === 'all' && term.value === undefined) allSeen = true;
+    if (term.error) {
+      raise(state, term.error, top);
+      continue;
+    }
+    evaluateMechanism(state, current, term, stack, top, includes, result);
+    if (term.name === 'all') allSeen = true;
   }
   if (termsAfterAll) raise(state, 'TERMS_AFTER_ALL', top);
 
-  if (redirect !== null) {
+  if (redirect !== undefined) {
     result.authorisesSenders = true;
-    if (allSeen) {
-      raise(state, 'REDIRECT_IGNORED', top);
-    } else if (!state.permerror || top) {
-      followRedirect(state, redirect, stack, top, result);
-    }
+    if (allSeen) raise(state, 'REDIRECT_IGNORED', top);
+    else if (!state.permerror || top) followRedirect(state, redirect, stack, top, result);
   }
   return result;
 }
@@ -262,37 +348,23 @@ function evaluateRecord(state: EvalState, current: string, record: string, stack
 function evaluateMechanism(
   state: EvalState,
   current: string,
-  term: Extract<Term, { kind: 'mechanism' }>,
+  term: Extract<CompiledTerm, { kind: 'mechanism' }>,
   stack: string[],
   top: boolean,
-  includes: Set<string>,
+  includes: string[],
   result: RecordResult,
 ): void {
-  const value = term.value;
   switch (term.name) {
-    case 'all': {
-      if (value !== undefined) {
-        raise(state, 'INVALID_MECHANISM', top);
-        return;
-      }
+    case 'all':
       result.qualifier = `${term.qualifier}all` as SpfQualifier;
-      result.bareAll = term.raw.toLowerCase() === 'all';
+      result.bareAll = term.bare;
       return;
-    }
     case 'include': {
-      if (value === undefined || !value.startsWith(':')) {
-        raise(state, 'INVALID_INCLUDE_FORMAT', top);
-        return;
-      }
-      const spec = value.slice(1);
-      const check = checkDomainSpec(spec);
-      if (check === 'invalid') return raise(state, 'INVALID_INCLUDE_FORMAT', top);
-      if (check === 'invalid-macro') return raise(state, 'INVALID_MACRO', top);
       if (!countLookup(state)) return;
-      if (check === 'macro') return; // depends on the sender; cannot be followed statically
-      const target = normaliseName(spec);
-      if (includes.has(target)) raise(state, 'DUPLICATE_INCLUDE', top);
-      includes.add(target);
+      const target = term.target;
+      if (target === null || target === undefined) return; // a macro: depends on the sender
+      if (includes.includes(target)) raise(state, 'DUPLICATE_INCLUDE', top);
+      includes.push(target);
       if (stack.includes(target)) return raise(state, 'INCLUDE_LOOP', top);
       const txt = lookup(state, target, 'TXT');
       if (txt.cls === 'failed') return failNested(state);
@@ -308,22 +380,9 @@ function evaluateMechanism(
     }
     case 'a':
     case 'mx': {
-      const invalid = term.name === 'a' ? 'INVALID_A_MECHANISM' : 'INVALID_MX_MECHANISM';
-      // a / mx [":" domain-spec] [ip4-cidr] ["//" ip6-cidr]
-      const parsed = /^(?::([^/]*))?(?:\/([0-9]+))?(?:\/\/([0-9]+))?$/.exec(value ?? '');
-      if (!parsed || (parsed[2] !== undefined && !cidr(parsed[2], 32)) || (parsed[3] !== undefined && !cidr(parsed[3], 128))) {
-        return raise(state, invalid, top);
-      }
-      let target = current;
-      let check: ReturnType<typeof checkDomainSpec> = 'ok';
-      if (parsed[1] !== undefined) {
-        check = checkDomainSpec(parsed[1]);
-        if (check === 'invalid') return raise(state, invalid, top);
-        if (check === 'invalid-macro') return raise(state, 'INVALID_MACRO', top);
-        target = normaliseName(parsed[1]);
-      }
       if (!countLookup(state)) return;
-      if (check === 'macro') return;
+      if (term.target === null || term.target === undefined) return;
+      const target = term.target === '' ? current : term.target;
       if (term.name === 'a') {
         const a = lookup(state, target, 'A');
         const aaaa = lookup(state, target, 'AAAA');
@@ -338,53 +397,24 @@ function evaluateMechanism(
         countVoid(state);
         return raise(state, 'NO_MX_RECORDS_IN_MECHANISM', top);
       }
-      const count = Array.isArray(mx.outcome!.records) ? mx.outcome!.records.length : 0;
-      if (Math.max(count, Array.isArray(mx.outcome!.data) ? mx.outcome!.data.length : 0) > MAX_MX_NAMES) {
-        raise(state, 'TOO_MANY_MX_RECORDS_RETURNED', top);
-      }
+      if (recordCount(mx.outcome!) > MAX_MX_NAMES) raise(state, 'TOO_MANY_MX_RECORDS_RETURNED', top);
       return;
     }
-    case 'ptr': {
-      if (value !== undefined) {
-        const spec = /^:(.*)$/s.exec(value);
-        const check = spec ? checkDomainSpec(spec[1]!) : 'invalid';
-        if (check === 'invalid') return raise(state, 'INVALID_MECHANISM', top);
-        if (check === 'invalid-macro') return raise(state, 'INVALID_MACRO', top);
-      }
+    case 'ptr':
       raise(state, 'HAS_PTR', top);
       countLookup(state);
       return;
-    }
     case 'exists': {
-      const spec = value !== undefined && value.startsWith(':') ? value.slice(1) : '';
-      const check = checkDomainSpec(spec);
-      if (check === 'invalid') return raise(state, 'INVALID_EXISTS_MECHANISM', top);
-      if (check === 'invalid-macro') return raise(state, 'INVALID_MACRO', top);
       if (!countLookup(state)) return;
-      if (check === 'macro') return;
-      const a = lookup(state, normaliseName(spec), 'A');
+      if (term.target === null || term.target === undefined) return;
+      const a = lookup(state, term.target, 'A');
       if (a.cls === 'failed') return failNested(state);
       if (a.cls === 'none') countVoid(state);
       return;
     }
-    case 'ip4': {
-      const parsed = value !== undefined ? /^:([^/]*)(?:\/(.*))?$/s.exec(value) : null;
-      if (!parsed || parsed[1] === '') return raise(state, 'INVALID_IPV4_MECHANISM', top);
-      if (!STRICT_IPV4.test(parsed[1]!)) return raise(state, 'INVALID_IPV4_VALUE', top);
-      if (parsed[2] !== undefined && !cidr(parsed[2], 32)) return raise(state, 'INVALID_IPV4_CIDR', top);
-      if (!isGlobalAddress(parsed[1]!)) raise(state, 'NON_PUBLIC_ADDRESS', top);
-      return;
-    }
-    case 'ip6': {
-      // The address itself contains colons: everything after "ip6:" up to an optional "/len".
-      const parsed = value !== undefined ? /^:([^/]*)(?:\/(.*))?$/s.exec(value) : null;
-      if (!parsed || parsed[1] === '') return raise(state, 'INVALID_IPV6_MECHANISM', top);
-      const address = parsed[1]!;
-      if (address.includes('%') || !isIPv6(address) || isIPv4(address)) return raise(state, 'INVALID_IPV6_VALUE', top);
-      if (parsed[2] !== undefined && !cidr(parsed[2], 128)) return raise(state, 'INVALID_IPV6_CIDR', top);
-      if (!isGlobalAddress(address)) raise(state, 'NON_PUBLIC_ADDRESS', top);
-      return;
-    }
+    default:
+      // ip4 / ip6: no lookup
+      if (term.nonPublic) raise(state, 'NON_PUBLIC_ADDRESS', top);
   }
 }
 
@@ -393,9 +423,9 @@ function failNested(state: EvalState): void {
   state.temperror = true;
 }
 
-function followRedirect(state: EvalState, target: string, stack: string[], top: boolean, result: RecordResult): void {
+function followRedirect(state: EvalState, target: string | null, stack: string[], top: boolean, result: RecordResult): void {
   if (!countLookup(state)) return;
-  if (target === '') return; // a macro: the target depends on the sender
+  if (target === null) return; // a macro: the target depends on the sender
   if (stack.includes(target)) return raise(state, 'REDIRECT_LOOP', top);
   const txt = lookup(state, target, 'TXT');
   if (txt.cls === 'failed') return failNested(state);

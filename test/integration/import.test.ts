@@ -15,6 +15,7 @@ import { createLabWorld, type LabWorld } from '../../src/lab/world';
 import { startListServer, type ListServer } from '../../src/lab/http';
 import { TASK_QUEUES, WORKFLOW_TYPES } from '../../src/shared/names';
 import type { ImportSitesInput, ImportSitesResult } from '../../src/import/types';
+import { runImportCommand } from '../../src/import/cli';
 
 const SITES = 2_500; // enough for the changed list to carry all seven kinds of malformed row
 
@@ -236,5 +237,22 @@ describe('importing the lab list through Temporal', () => {
       const done = emailsOf(workflowId).find((m) => m.subject === '[DNStats] Site List Update failed');
       expect(done?.text).toContain('ECONNREFUSED');
     });
+  });
+
+  it('`dnstats import` brings back the first list (plain CSV): dropped sites re-ranked, added ones unranked', async () => {
+    const changed = changedList(world);
+    const logged: string[] = [];
+    const { workflowId, result } = await runImportCommand({ client: ctx.client, source: lists.url, log: (line) => logged.push(line) });
+    expect(workflowId).toMatch(/^import-\d{4}-\d\d-\d\dT/);
+    expect(result).toMatchObject({ rowsRead: SITES, rowsRejected: 0, newSites: 0, unrankedSites: changed.added.length });
+    expect(await rankedSites()).toEqual(new Map(trancoCsv(world).trim().split('\n').map((line) => [line.split(',')[1]!, Number(line.split(',')[0])] as const)));
+    const returned = await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM site_rank_changes WHERE import_id = ${result!.importId} AND old_rank = 0`.execute(ctx.db);
+    expect(returned.rows[0]!.n).toBe(changed.dropped.length);
+    expect(logged.join('\n')).toContain(`new sites 0, re-ranked ${result!.rerankedSites}, unranked ${changed.added.length}`);
+
+    await expect(runImportCommand({ client: ctx.client, source: path.join(tempDir, 'absent.csv'), log: () => undefined })).rejects.toThrow(
+      new RegExp(`^import import-.+ failed: site list ${tempDir}/absent\\.csv: no such file$`),
+    );
   });
 });

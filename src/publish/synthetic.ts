@@ -95,7 +95,8 @@ export async function insertSyntheticRun(db: Db, options: SyntheticRunOptions): 
       SELECT s.id, rm.id FROM site_runs s JOIN remark_types t ON t.name = 'caa' JOIN remarks rm ON rm.remark_type_id = t.id AND rm.name = 'NO_CAA_RECORDS'
       WHERE s.run_id = ${run.id} AND s.has_caa IS NOT TRUE AND s.graded_at IS NOT NULL
       UNION ALL
-      SELECT s.id, rm.id FROM site_runs s JOIN remarks rm ON rm.id = (SELECT id FROM remarks WHERE name NOT IN ('NO_SPF_FOUND', 'NO_DMARC_RECORD', 'NO_CAA_RECORDS') ORDER BY id OFFSET (abs(hashint4(s.ordinal)) % 40) LIMIT 1)
+      SELECT s.id, ids.a[1 + abs(hashint4(s.ordinal)) % 40] FROM site_runs s,
+        (SELECT array_agg(id ORDER BY id) AS a FROM remarks WHERE name NOT IN ('NO_SPF_FOUND', 'NO_DMARC_RECORD', 'NO_CAA_RECORDS')) ids
       WHERE s.run_id = ${run.id} AND s.graded_at IS NOT NULL AND s.ordinal % 3 = 0`.execute(conn);
     return { runId: run.id };
   });

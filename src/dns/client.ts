@@ -220,7 +220,7 @@ export class DnsClient {
         };
         attempts++;
         if (attempts > 1) this.counts.retries++;
-        result = await this.transport.udp(exchange);
+        result = await this.transport.udp(exchange, request.role === 'resolver');
         if (result.kind === 'response' && result.message.flag_tc) {
           this.counts.tcpFallbacks++;
           transport = 'tcp';

@@ -64,6 +64,8 @@ interface PendingQuery {
 interface PooledSocket {
   socket: dgram.Socket;
   pending: Map<number, PendingQuery>;
+  /** Set for sockets connect()ed to one server: sends skip the per-datagram address lookup and route. */
+  connected?: boolean;
 }
 
 export interface TransportOptions {
@@ -94,6 +96,8 @@ export function decodeMessage(bytes: Buffer): DecodedMessage {
 
 export class Transport {
   private readonly pools: Record<4 | 6, PooledSocket[] | null> = { 4: null, 6: null };
+  /** Sockets connected to one frequently used server (the recursive resolvers), by 'address|port'. */
+  private readonly connectedPools = new Map<string, PooledSocket[]>();
   private nextSocket = 0;
   private randomPool = Buffer.alloc(0);
   private randomOffset = 0;
@@ -158,19 +162,43 @@ export class Transport {
       // An unconnected socket reports almost nothing here; per-send errors arrive in send's callback.
       socket.on('error', () => undefined);
       // Port 0: the kernel picks a random ephemeral source port for each socket.
-      socket.bind(0, () => {
-        if (this.options.receiveBufferBytes) {
-          try {
-            socket.setRecvBufferSize(this.options.receiveBufferBytes);
-          } catch {
-            // the kernel's limit applies
-          }
-        }
-      });
+      socket.bind(0, () => this.setReceiveBuffer(socket));
       pool.push(pooled);
     }
     this.pools[family] = pool;
     return pool;
+  }
+
+  /** Connected sockets for `server` once they are ready, else null (the shared pool serves meanwhile). */
+  private connectedPool(server: ServerAddress): PooledSocket[] | null {
+    const key = `${server.address}|${server.port}`;
+    const existing = this.connectedPools.get(key);
+    if (existing) return existing.every((p) => p.connected) ? existing : null;
+    const pool: PooledSocket[] = [];
+    for (let i = 0; i < this.options.udpSockets; i++) {
+      const socket = dgram.createSocket(server.family === 6 ? 'udp6' : 'udp4');
+      const pooled: PooledSocket = { socket, pending: new Map(), connected: false };
+      socket.on('message', (bytes, rinfo) => this.onDatagram(pooled, bytes, rinfo));
+      socket.on('error', () => undefined);
+      socket.bind(0, () => {
+        this.setReceiveBuffer(socket);
+        socket.connect(server.port, server.address, (err?: Error) => {
+          if (!err) pooled.connected = true;
+        });
+      });
+      pool.push(pooled);
+    }
+    this.connectedPools.set(key, pool);
+    return null;
+  }
+
+  private setReceiveBuffer(socket: dgram.Socket): void {
+    if (!this.options.receiveBufferBytes) return;
+    try {
+      socket.setRecvBufferSize(this.options.receiveBufferBytes);
+    } catch {
+      // the kernel's limit applies
+    }
   }
 
   private questionMatches(message: DecodedMessage, request: ExchangeRequest): boolean {
@@ -217,12 +245,15 @@ export class Transport {
     pending.finish({ kind: 'response', message, rttMs: performance.now() - pending.sentAt });
   }
 
-  /** One UDP exchange. Never rejects. */
-  udp(request: ExchangeRequest): Promise<ExchangeResult> {
+  /**
+   * One UDP exchange. Never rejects. `connected` asks for sockets connect()ed to the server, for
+   * servers that take most of the traffic (the recursive resolvers).
+   */
+  udp(request: ExchangeRequest, connected = false): Promise<ExchangeResult> {
     if (this.closed) return Promise.resolve({ kind: 'network-error', error: 'transport closed', rttMs: 0 });
     let pool: PooledSocket[];
     try {
-      pool = this.pool(request.server.family);
+      pool = (connected ? this.connectedPool(request.server) : null) ?? this.pool(request.server.family);
     } catch (err) {
       return Promise.resolve({ kind: 'network-error', error: (err as Error).message, rttMs: 0 });
     }
@@ -256,11 +287,13 @@ export class Transport {
       };
       pooled.pending.set(id, pending);
       this.counters.udpSent++;
-      pooled.socket.send(message, request.server.port, request.server.address, (err) => {
+      const afterSend = (err: Error | null) => {
         if (!err) return;
         if (pooled.pending.get(id) === pending) pooled.pending.delete(id);
         finish({ kind: 'network-error', error: `${(err as NodeJS.ErrnoException).code ?? 'send failed'}: ${err.message}`, rttMs: performance.now() - sentAt });
-      });
+      };
+      if (pooled.connected) pooled.socket.send(message, afterSend);
+      else pooled.socket.send(message, request.server.port, request.server.address, afterSend);
     });
   }
 
@@ -329,9 +362,13 @@ export class Transport {
     });
   }
 
+  private allPooled(): PooledSocket[] {
+    return [...(this.pools[4] ?? []), ...(this.pools[6] ?? []), ...[...this.connectedPools.values()].flat()];
+  }
+
   get inFlight(): number {
     let count = this.tcpSockets.size;
-    for (const pool of [this.pools[4], this.pools[6]]) for (const pooled of pool ?? []) count += pooled.pending.size;
+    for (const pooled of this.allPooled()) count += pooled.pending.size;
     return count;
   }
 
@@ -339,16 +376,16 @@ export class Transport {
     this.closed = true;
     for (const socket of this.tcpSockets) socket.destroy();
     const closing: Array<Promise<void>> = [];
-    for (const family of [4, 6] as const) {
-      for (const pooled of this.pools[family] ?? []) {
-        for (const pending of pooled.pending.values()) {
-          pending.finish({ kind: 'network-error', error: 'transport closed', rttMs: performance.now() - pending.sentAt });
-        }
-        pooled.pending.clear();
-        closing.push(new Promise<void>((resolve) => pooled.socket.close(() => resolve())));
+    for (const pooled of this.allPooled()) {
+      for (const pending of pooled.pending.values()) {
+        pending.finish({ kind: 'network-error', error: 'transport closed', rttMs: performance.now() - pending.sentAt });
       }
-      this.pools[family] = null;
+      pooled.pending.clear();
+      closing.push(new Promise<void>((resolve) => pooled.socket.close(() => resolve())));
     }
+    this.pools[4] = null;
+    this.pools[6] = null;
+    this.connectedPools.clear();
     await Promise.all(closing);
   }
 }

@@ -1,4 +1,4 @@
-// `npm run bench -- scan --sites 20000 [--concurrency 2000] [--world lab|synthetic] [--max-in-flight N]
+// `npm run bench -- scan --sites 20000 [--concurrency 500] [--world lab|synthetic] [--max-in-flight N]
 //   [--timeout-ms N] [--resolver-qps N] [--ns-qps N] [--seed N]`
 // Scans lab sites with the DNS engine alone (no Temporal, no database) and prints the figures.
 // The server runs in a worker thread so that it and the engine each get a core, as the lab
@@ -26,9 +26,9 @@ interface Flags {
 function parseFlags(argv: string[]): Flags {
   const flags: Flags = {
     sites: 20000,
-    concurrency: 2000,
+    concurrency: 500,
     world: 'lab',
-    maxInFlight: 4096,
+    maxInFlight: 1024,
     timeoutMs: 1000,
     resolverQps: 0,
     nsQps: 0,

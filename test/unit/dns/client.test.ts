@@ -207,15 +207,20 @@ describe('transport', () => {
     expect(outcome.status).toBe('NOERROR');
     expect(outcome.records).toEqual(['192.0.2.1']);
     const counters = client.stats().transport;
-    expect(counters.unmatchedAnswers + counters.wrongQuestionAnswers + counters.wrongSourceAnswers).toBe(1);
+    // Counted when it reached the engine; a socket already connect()ed to the resolver never even
+    // receives a datagram from another port (the kernel drops it).
+    expect(counters.unmatchedAnswers + counters.wrongQuestionAnswers + counters.wrongSourceAnswers).toBeLessThanOrEqual(1);
   });
 
   test('source ports are the pooled sockets: queries share a few ports rather than one socket each', async () => {
     serve((q) => reply({ answers: [a(q.name, '192.0.2.1')] }));
     await Promise.all(Array.from({ length: 40 }, (_, i) => ask(`host${i}.example.com`, 'A')));
+    await new Promise((resolve) => setTimeout(resolve, 20)); // the resolver's connected sockets are ready now
+    await Promise.all(Array.from({ length: 40 }, (_, i) => ask(`again${i}.example.com`, 'A')));
     const ports = new Set(responder.received.map((q) => q.sourcePort));
-    expect(ports.size).toBeLessThanOrEqual(baseOptions.udpSockets);
-    expect(responder.received).toHaveLength(40);
+    // The shared pool plus the pool connected to this resolver.
+    expect(ports.size).toBeLessThanOrEqual(2 * baseOptions.udpSockets);
+    expect(responder.received).toHaveLength(80);
   });
 
   test('a timed-out attempt moves to the next resolver', async () => {

@@ -104,7 +104,9 @@ export async function* readListLines(input: Readable, display: string): AsyncGen
     if (err instanceof InvalidSiteListError) throw err;
     const code = (err as { code?: string }).code;
     if (code === 'CSV_MAX_RECORD_SIZE') {
-      throw new InvalidSiteListError(`site list ${display}: line ${line + 1} is longer than ${MAX_LINE_LENGTH} characters: not a site list`);
+      // The parser may be ahead of this loop; its own count says which line overflowed.
+      const at = (err as { lines?: number }).lines ?? line + 1;
+      throw new InvalidSiteListError(`site list ${display}: line ${at} is longer than ${MAX_LINE_LENGTH} characters: not a site list`);
     }
     if (code?.startsWith('CSV_')) throw new InvalidSiteListError(`site list ${display}: unreadable as CSV after line ${line}: ${(err as Error).message}`);
     throw err;

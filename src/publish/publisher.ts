@@ -96,6 +96,14 @@ export async function publishRunSite(db: Db, target: PublishTarget, runId: numbe
     };
   } finally {
     fs.rmSync(stagingRoot, { recursive: true, force: true });
+    // The shared `.staging` parent goes too once no other build is using it.
+    if (target instanceof LocalFolderTarget) {
+      try {
+        fs.rmdirSync(path.dirname(stagingRoot)); // fails, harmlessly, while it is not empty
+      } catch {
+        /* another build is staging */
+      }
+    }
   }
 }
 

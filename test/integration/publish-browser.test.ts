@@ -12,6 +12,17 @@ import { publishRunSite } from '../../src/publish/publisher';
 import { LocalFolderTarget } from '../../src/publish/target';
 import { startSiteServer, type SiteServer } from '../../src/publish/serve';
 
+// The functions passed to page.evaluate run in the page; the test compiles without the DOM library.
+interface PageCanvas {
+  id: string;
+  width: number;
+  height: number;
+  getAttribute(name: string): string | null;
+  hasAttribute(name: string): boolean;
+}
+declare const document: { querySelectorAll(selector: string): ArrayLike<PageCanvas> & Iterable<PageCanvas> };
+declare const window: Record<string, unknown>;
+
 const SCRIPT_RECORD = 'v=spf1 include:<script>window.__dnstatsPwned=1</script>.example -all';
 const IMG_RECORD = 'v=DMARC1; p=reject; rua=mailto:"><img src=x onerror="window.__dnstatsPwned=2">@evil.example';
 
@@ -82,8 +93,8 @@ describe("a run's page in headless Chromium", () => {
 
   it('renders every chart with Chart.js', async () => {
     const charts = await page.evaluate(() =>
-      [...document.querySelectorAll<HTMLCanvasElement>('canvas[data-chart]')].map((c) => {
-        const chart = (window as unknown as { Chart: { getChart(c: HTMLCanvasElement): { data: { datasets: Array<{ data: number[] }> } } | undefined } }).Chart.getChart(c);
+      [...document.querySelectorAll('canvas[data-chart]')].map((c) => {
+        const chart = (window.Chart as { getChart(c: PageCanvas): { data: { datasets: Array<{ data: number[] }> } } | undefined }).getChart(c);
         return { id: c.id, rendered: c.getAttribute('data-rendered'), width: c.width, height: c.height, points: chart ? chart.data.datasets.reduce((n, d) => n + d.data.length, 0) : 0 };
       }),
     );
@@ -103,7 +114,7 @@ describe("a run's page in headless Chromium", () => {
   });
 
   it('shows the hostile records as text and runs none of their markup', async () => {
-    expect(await page.evaluate(() => (window as unknown as { __dnstatsPwned?: number }).__dnstatsPwned)).toBeUndefined();
+    expect(await page.evaluate(() => window.__dnstatsPwned)).toBeUndefined();
     const recordTexts = await page.locator('table.records code').allTextContents();
     expect(recordTexts).toContain(SCRIPT_RECORD);
     expect(recordTexts).toContain(IMG_RECORD);

@@ -63,9 +63,10 @@ export function temporalLoggerFromPino(logger: PinoLogger): TemporalLogger {
   const write = (level: LogLevel, message: string, meta?: LogMetadata) => {
     const method = PINO_METHOD[level] ?? 'info';
     if (meta && Object.keys(meta).length > 0) {
-      // The SDK reports errors under `error`; pino serialises an Error best under `err`.
-      const { error, ...rest } = meta as Record<string, unknown>;
-      logger[method](error instanceof Error ? { ...rest, err: error } : meta, message);
+      // The SDK reports errors under `error`; pino serialises an Error best under `err`. Task
+      // tokens and whole encoded tasks are opaque blobs that only bloat each line.
+      const { error, taskToken: _token, task: _task, taskEncoded: _encoded, ...rest } = meta as Record<string, unknown>;
+      logger[method](error instanceof Error ? { ...rest, err: error } : error === undefined ? rest : { ...rest, error }, message);
     } else {
       logger[method](message);
     }

@@ -448,14 +448,20 @@ export interface SpfAnalysis {
   lookup: 'records' | 'none' | 'failed';
   records: string[];
   evaluation: SpfEvaluation | null;
+  /** No SPF record, but a TXT record that was evidently meant as one (`v=spf10`, ` v=spf1 ...`, `v=spf2`). */
+  lookalike: boolean;
 }
+
+const LOOKS_LIKE_SPF = /^\s*v\s*=\s*spf/i;
 
 export function analyseSpf(scan: SiteScan): SpfAnalysis {
   const cls = classify(scan.txt);
-  if (cls === 'failed') return { lookup: cls, records: [], evaluation: null };
-  const records = spfRecordsIn(scan.txt);
+  if (cls === 'failed') return { lookup: cls, records: [], evaluation: null, lookalike: false };
+  const texts = txtRecords(scan.txt);
+  const records = texts.filter(isSpfRecord);
   const evaluation = records.length === 1 ? evaluateSpf(scan.domain, records[0]!, scan.spfLookups) : null;
-  return { lookup: cls, records, evaluation };
+  const lookalike = records.length === 0 && texts.some((t) => LOOKS_LIKE_SPF.test(t) && !/^\s*v\s*=\s*spf2\.0\//i.test(t));
+  return { lookup: cls, records, evaluation, lookalike };
 }
 
 export interface SpfFacts {
@@ -498,7 +504,8 @@ export function gradeSpf(analysis: SpfAnalysis, acceptsMail: boolean | null): Ar
     return remarks.grade(null);
   }
   if (analysis.records.length === 0) {
-    remarks.add('NO_SPF_FOUND');
+    // A record receivers ignore because of its version is, to them, no record at all.
+    remarks.add(analysis.lookalike ? 'INVALID_RECORD_START' : 'NO_SPF_FOUND');
     return remarks.grade(noSpfGrade);
   }
   if (analysis.records.length > 1 || !analysis.evaluation) {

@@ -58,6 +58,7 @@ export async function importSiteList(db: Db, input: ImportSiteListInput, options
   const importId = await beginImport(db, input.workflowId, source.display, input.startedAt ?? new Date(started).toISOString());
   if (importId === null) return (await recordedResult(db, input.workflowId))!;
 
+  await dropAbandonedStagingTables(db);
   const staging = `site_list_staging_${importId}`;
   const progress: ImportProgress = { phase: 'fetching', rowsRead: 0 };
   const report = (phase: ImportProgress['phase']) => {
@@ -171,6 +172,18 @@ export async function importSiteList(db: Db, input: ImportSiteListInput, options
   } finally {
     await sql`DROP TABLE IF EXISTS ${sql.table(staging)}`.execute(db).catch(() => undefined);
   }
+}
+
+/**
+ * Staging tables of imports that are no longer running (a worker killed mid-import whose
+ * workflow then gave up): dropped, so they do not pile up. Running imports keep theirs.
+ */
+async function dropAbandonedStagingTables(db: Db): Promise<void> {
+  const abandoned = await sql<{ tablename: string }>`
+    SELECT t.tablename FROM pg_tables t
+    WHERE t.schemaname = current_schema() AND t.tablename ~ '^site_list_staging_[0-9]+$'
+      AND NOT EXISTS (SELECT 1 FROM site_list_imports i WHERE i.id = substring(t.tablename FROM '[0-9]+$')::bigint AND i.status = 'running')`.execute(db);
+  for (const { tablename } of abandoned.rows) await sql`DROP TABLE IF EXISTS ${sql.table(tablename)}`.execute(db);
 }
 
 /** The import row for this workflow id, created or reset to `running`; null if it has completed. */

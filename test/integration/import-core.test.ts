@@ -153,3 +153,15 @@ describe('importSiteList', () => {
     await expect(importSiteList(db, { workflowId: 'missing', source: path.join(tempDir, 'nope.csv') })).rejects.toThrow(`site list ${path.join(tempDir, 'nope.csv')}: no such file`);
   });
 });
+
+describe('abandoned staging tables', () => {
+  it('are dropped by the next import; a running import keeps its own', async () => {
+    await sql`INSERT INTO site_list_imports (id, workflow_id, source, started_at, status) VALUES (900, 'dead', 'x', now(), 'failed'), (901, 'alive', 'x', now(), 'running')`.execute(db);
+    await sql`CREATE UNLOGGED TABLE site_list_staging_900 (line integer)`.execute(db);
+    await sql`CREATE UNLOGGED TABLE site_list_staging_901 (line integer)`.execute(db);
+    await sql`CREATE UNLOGGED TABLE site_list_staging_902 (line integer)`.execute(db); // its import row is gone
+    await importSiteList(db, { workflowId: 'sweeper', source: writeList('sweep.csv', '1,sweep.example\n') });
+    expect(await leftoverStagingTables()).toEqual(['site_list_staging_901']);
+    await sql`DROP TABLE site_list_staging_901`.execute(db);
+  });
+});

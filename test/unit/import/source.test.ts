@@ -2,6 +2,7 @@ import path from 'node:path';
 import { resolveSiteListSource } from '../../../src/import/source';
 import { absoluteSource, formatImportResult } from '../../../src/import/cli';
 import { formatRejectedRow } from '../../../src/import/types';
+import { createImportActivities } from '../../../src/activities/import';
 
 describe('resolveSiteListSource', () => {
   it('takes http(s) URLs, hiding a password when naming them', () => {
@@ -53,5 +54,21 @@ describe('command-line helpers', () => {
       ].join('\n'),
     );
     expect(formatRejectedRow({ line: 2, content: 'a"b', reason: 'r' })).toBe('line 2: "a\\"b": r');
+  });
+});
+
+describe('the resolveSiteListSource activity', () => {
+  const activities = createImportActivities({ db: undefined as never, defaultSource: 'http://127.0.0.1:9/top-1m.csv.zip' });
+
+  it('falls back to the configured source when the workflow gives none', async () => {
+    await expect(activities.resolveSiteListSource({})).resolves.toEqual({ source: 'http://127.0.0.1:9/top-1m.csv.zip', display: 'http://127.0.0.1:9/top-1m.csv.zip' });
+  });
+
+  it('refuses a bad source as a non-retryable failure', async () => {
+    await expect(activities.resolveSiteListSource({ source: 'gopher://x/y' })).rejects.toMatchObject({
+      type: 'InvalidSiteListError',
+      nonRetryable: true,
+      message: 'site list source gopher://x/y: unsupported scheme gopher: (use http, https, file or a path)',
+    });
   });
 });

@@ -118,7 +118,12 @@ export async function run(argv: string[]): Promise<Record<string, unknown>> {
   const byStatus: Record<string, number> = {};
   let queries = 0;
   let maxRss = process.memoryUsage().rss;
-  const rssTimer = setInterval(() => (maxRss = Math.max(maxRss, process.memoryUsage().rss)), 250);
+  let maxEngineHeap = process.memoryUsage().heapUsed; // this thread's heap: the engine's, not the server thread's
+  const rssTimer = setInterval(() => {
+    const usage = process.memoryUsage();
+    maxRss = Math.max(maxRss, usage.rss);
+    maxEngineHeap = Math.max(maxEngineHeap, usage.heapUsed);
+  }, 250);
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
   const eluBefore = performance.eventLoopUtilization();
@@ -155,6 +160,7 @@ export async function run(argv: string[]): Promise<Record<string, unknown>> {
     p50SiteMs: percentile(latencies, 50),
     p99SiteMs: percentile(latencies, 99),
     maxRssMb: Math.round(maxRss / 1024 / 1024),
+    maxEngineHeapMb: Math.round(maxEngineHeap / 1024 / 1024),
     engineBusySeconds: Math.round(engineBusyMs) / 1000,
     engineBusyUsPerSentQuery: Math.round((engineBusyMs * 1000) / Math.max(1, stats.queries)),
     processCpuSeconds: Math.round((cpu.user + cpu.system) / 1000) / 1000,

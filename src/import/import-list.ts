@@ -70,7 +70,7 @@ export async function importSiteList(db: Db, input: ImportSiteListInput, options
   let loaded = false;
   try {
     await sql`DROP TABLE IF EXISTS ${sql.table(staging)}`.execute(db);
-    // UNLOGGED: a staging table need not survive a crash, and skipping the WAL halves the load.
+    // UNLOGGED (no WAL): a staging table need not survive a crash; a retry rebuilds it.
     await sql`CREATE UNLOGGED TABLE ${sql.table(staging)} (line integer NOT NULL, rank integer, domain text, content text, reason text)`.execute(db);
 
     report('fetching');

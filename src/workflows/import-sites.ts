@@ -21,7 +21,8 @@ const { resolveSiteListSource } = proxyActivities<ImportActivities>({
 function failureOf(err: unknown, maximumAttempts: number): { message: string; details: Partial<ImportFailureDetails> } {
   const cause = err instanceof ActivityFailure ? err.cause : err;
   const message = cause instanceof Error ? cause.message : String(cause);
-  const details = cause instanceof ApplicationFailure ? ((cause.details?.[0] as Partial<ImportFailureDetails> | undefined) ?? {}) : {};
+  const details = cause instanceof ApplicationFailure ? { ...((cause.details?.[0] as Partial<ImportFailureDetails> | undefined) ?? {}) } : {};
+  if (!details.status) details.status = cause instanceof ApplicationFailure && cause.type === INVALID_SITE_LIST ? 'refused' : 'failed';
   const gaveUp = err instanceof ActivityFailure && err.retryState === 'MAXIMUM_ATTEMPTS_REACHED' && maximumAttempts > 1;
   return { message: gaveUp ? `${message} (gave up after ${maximumAttempts} attempts)` : message, details };
 }

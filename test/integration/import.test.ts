@@ -226,6 +226,12 @@ describe('importing the lab list through Temporal', () => {
       await expectRefused({ source: file, rejectThreshold: 0.1 }, /2 of 5 rows rejected \(40 %\), above the threshold of 10 %/);
     });
 
+    it('an unsupported source, refused before anything starts', async () => {
+      const { message, workflowId } = await failedImport({ source: 'ftp://127.0.0.1/top-1m.csv.zip' });
+      expect(message).toBe('site list source ftp://127.0.0.1/top-1m.csv.zip: unsupported scheme ftp: (use http, https, file or a path)');
+      expect(emailsOf(workflowId).map((m) => m.subject)).toEqual(['[DNStats] Site List Update refused']);
+    });
+
     it('an unreachable URL, retried a few times first', async () => {
       const closed = await serveBodies({});
       const url = `${closed.url}/top-1m.csv.zip`;

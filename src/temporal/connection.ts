@@ -19,6 +19,17 @@ function readPem(env: NodeJS.ProcessEnv, variable: string): Buffer {
   }
 }
 
+/** envconfig reads certificates as Uint8Array; the connection options promise Buffers. */
+function asBuffers(tls: TLSConfig | boolean): TLSConfig | boolean {
+  if (typeof tls === 'boolean') return tls;
+  const buffer = (data: Buffer | Uint8Array | undefined) => (data === undefined ? undefined : Buffer.from(data));
+  const result: TLSConfig = { ...tls };
+  if (tls.serverRootCACertificate) result.serverRootCACertificate = buffer(tls.serverRootCACertificate);
+  if (tls.clientCertPair) result.clientCertPair = { crt: buffer(tls.clientCertPair.crt)!, key: buffer(tls.clientCertPair.key)! };
+  for (const key of Object.keys(result) as Array<keyof TLSConfig>) if (result[key] === undefined) delete result[key];
+  return result;
+}
+
 /**
  * Connection settings: a local dev server by default; for a remote cluster or Temporal Cloud,
  * the Temporal SDK's envconfig variables — TEMPORAL_API_KEY (implies TLS), TEMPORAL_TLS,
@@ -40,7 +51,7 @@ export function temporalConnectionOptions(config: Config, env: NodeJS.ProcessEnv
     throw new Error(`Temporal connection settings (TEMPORAL_TLS_*, TEMPORAL_API_KEY, TEMPORAL_CONFIG_FILE): ${(err as Error).message}`);
   }
   const options: TemporalConnectionOptions = { address };
-  if (fromEnvconfig.tls !== undefined && fromEnvconfig.tls !== null) options.tls = fromEnvconfig.tls;
+  if (fromEnvconfig.tls !== undefined && fromEnvconfig.tls !== null) options.tls = asBuffers(fromEnvconfig.tls);
   if (fromEnvconfig.apiKey) options.apiKey = fromEnvconfig.apiKey as string;
   if (fromEnvconfig.metadata && Object.keys(fromEnvconfig.metadata).length > 0) options.metadata = fromEnvconfig.metadata as Record<string, string>;
 

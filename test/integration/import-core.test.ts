@@ -12,6 +12,10 @@ import { connectDatabase, prepareDatabase, type Db } from '../../src/db';
 import { importSiteList } from '../../src/import/import-list';
 import { InvalidSiteListError, SiteListUnreachableError } from '../../src/import/errors';
 import { writeZipFile } from '../../src/import/zip-writer';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { ApplicationFailure } from '@temporalio/common';
+import { createImportActivities } from '../../src/activities/import';
+import type { ImportProgress } from '../../src/import/import-list';
 
 let db: Db;
 let drop: () => Promise<void>;
@@ -163,5 +167,37 @@ describe('abandoned staging tables', () => {
     await importSiteList(db, { workflowId: 'sweeper', source: writeList('sweep.csv', '1,sweep.example\n') });
     expect(await leftoverStagingTables()).toEqual(['site_list_staging_901']);
     await sql`DROP TABLE site_list_staging_901`.execute(db);
+  });
+});
+
+describe('the importSiteList activity', () => {
+  it('heartbeats its progress while it works', async () => {
+    const env = new MockActivityEnvironment();
+    const beats: ImportProgress[] = [];
+    env.on('heartbeat', (details: ImportProgress) => beats.push(details));
+    const big = path.join(tempDir, 'heartbeat.csv.zip');
+    await writeZipFile(big, 'top-1m.csv', Array.from({ length: 40_000 }, (_, i) => `${i + 1},beat-${i}.example\n`));
+    const activities = createImportActivities({ db, heartbeatIntervalMs: 10 });
+    const result = (await env.run(activities.importSiteList, { workflowId: 'heartbeats', source: big })) as Awaited<ReturnType<typeof activities.importSiteList>>;
+    expect(result.newSites).toBe(40_000);
+    expect(beats[0]).toEqual({ phase: 'fetching', rowsRead: 0 });
+    expect(beats.some((b) => b.phase === 'loading' && b.rowsRead >= 16_384)).toBe(true);
+  });
+
+  it('reports a refused list as a non-retryable failure carrying the counts and first bad rows', async () => {
+    const env = new MockActivityEnvironment();
+    const activities = createImportActivities({ db });
+    const file = writeList('refused.csv', '1,a.example\nnope\n');
+    const failure = await env.run(activities.importSiteList, { workflowId: 'refused', source: file }).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(ApplicationFailure);
+    expect(failure).toMatchObject({ type: 'InvalidSiteListError', nonRetryable: true, message: `site list ${file}: 1 of 2 rows rejected (50 %), above the threshold of 1 %; the list is refused` });
+    expect((failure as ApplicationFailure).details?.[0]).toEqual({
+      status: 'refused',
+      source: file,
+      rowsRead: 2,
+      rowsValid: 1,
+      rowsRejected: 1,
+      rejectedSample: [{ line: 2, content: 'nope', reason: 'expected 2 fields "rank,domain", found 1' }],
+    });
   });
 });

@@ -6,6 +6,8 @@ import { connectDatabase, prepareDatabase, redactUrl } from '../db';
 import { connectClient } from '../temporal/connection';
 import { applySchedules } from '../temporal/schedules';
 import type { RunScope } from '../shared/types';
+import { registerLabCommands } from '../lab/cli';
+import { registerImportCommand } from '../import/cli';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -136,6 +138,9 @@ export function buildProgram(): Command {
       const { runWorkerProcess } = await import('../workers/run-worker-process');
       await runWorkerProcess(queue);
     });
+
+  registerImportCommand(program, { connectClient: () => connectClient(loadConfig()) });
+  registerLabCommands(program);
 
   return program;
 }

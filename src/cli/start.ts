@@ -3,6 +3,7 @@ import { loadConfig } from '../config';
 import { scannerOptionsFromEnv } from '../dns/scanner';
 import { startLocalStack } from './stack';
 import { labScannerEnv } from './lab-env';
+import { formatImportResult } from '../import/cli';
 import { formatRunResult, startRun, watchRun, workflowUiUrl } from './runs';
 import { WORKFLOW_TYPES, TASK_QUEUES } from '../shared/names';
 import type { RunScope } from '../shared/types';
@@ -61,8 +62,7 @@ export async function startCommand(options: StartOptions): Promise<void> {
       workflowId: `dnstats-import-initial-${new Date().toISOString().replace(/[:.]/g, '-')}`,
       args: [{ source: importSource }],
     });
-    const imported = await handle.result();
-    log(`import done: ${JSON.stringify(imported)}`);
+    log(formatImportResult(await handle.result()));
   }
 
   if (options.run !== false) {

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { REMARKS, REMARK_TYPES, remarkKey, findRemark, remark, remarkByName } from '../../../src/checks/remarks';
 import { DMARC_POLICIES, SPF_POLICIES, EMAIL_PROVIDERS, DNS_PROVIDERS, letterGrade } from '../../../src/checks/tables';
 import { GRADED_AREAS, RemarkLevel } from '../../../src/checks/types';
@@ -78,5 +80,19 @@ describe('letterGrade', () => {
   });
   it('rejects a non-number, naming it', () => {
     expect(() => letterGrade(NaN)).toThrow(/percent must be a number, got NaN/);
+  });
+});
+
+describe('docs/grading.md', () => {
+  it('lists every remark, with its level and text, under its area', () => {
+    const doc = readFileSync(join(__dirname, '../../../docs/grading.md'), 'utf8');
+    const sections = new Map(doc.split('\n## ').map((s) => [s.split(' ')[0]!.toLowerCase(), s]));
+    for (const r of REMARKS) {
+      const section = sections.get(r.type);
+      expect(section).toBeDefined();
+      const row = section!.split('\n').find((line) => line.startsWith(`| ${r.value} | \`${r.name}\``));
+      expect(row).toBeDefined();
+      expect(row).toContain(`| ${RemarkLevel[r.level]} | ${r.text.replace(/\|/g, '\\|')} |`);
+    }
   });
 });

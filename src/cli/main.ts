@@ -139,6 +139,26 @@ export function buildProgram(): Command {
       await runWorkerProcess(queue);
     });
 
+  program
+    .command('publish [run]')
+    .description('coverage guard, reports and the statistics site of a finished run (id or workflow id; default: the latest)')
+    .option('--force', 'publish even when fewer sites than the coverage threshold were graded')
+    .action(async (runRef: string | undefined, opts: { force?: boolean }) => {
+      const { publishCommand, formatPublishResult } = await import('../publish/cli');
+      console.log(formatPublishResult(await publishCommand(runRef, { force: opts.force })));
+    });
+
+  program
+    .command('serve')
+    .description('serve the published statistics site over HTTP')
+    .option('--port <n>', 'port (default DNSTATS_SERVE_PORT or 8080)', positiveInt)
+    .option('--host <host>', 'address (default DNSTATS_SERVE_HOST or 127.0.0.1)')
+    .option('--dir <folder>', 'site folder (default DNSTATS_PUBLISH_DIR)')
+    .action(async (opts: { port?: number; host?: string; dir?: string }) => {
+      const { serveCommand } = await import('../publish/cli');
+      await serveCommand(opts);
+    });
+
   registerImportCommand(program, { connectClient: () => connectClient(loadConfig()) });
   registerLabCommands(program);
 

@@ -37,6 +37,8 @@ export default async function globalSetup(): Promise<void> {
   process.env.DNSTATS_TEST_DATABASE_URL = process.env.DATABASE_URL ?? postgres!.url;
   process.env.DNSTATS_TEST_WORKFLOW_BUNDLE = bundlePath;
   process.env.DNSTATS_TEST_DIR = dir;
+  // Runs publish their statistics site by default: into the test run's folder, not ./.dnstats.
+  process.env.DNSTATS_PUBLISH_DIR = path.join(dir, 'site');
   process.env.TEMPORAL_CLI_PATH = cliPath;
   globalThis.__dnstatsServers = { temporal, postgres, dir };
 }

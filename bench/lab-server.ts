@@ -1,0 +1,315 @@
+// `npm run bench -- lab-server --sites 100000 [--seed N] [--concurrency 500] [--timeout-ms 1000]
+//   [--warm] [--client engine|replay] [--window 512]`
+// The lab DNS server's cost per query. The server runs in this process, the client in a child
+// process, so this process's CPU time (process.cpuUsage: user + system, which stays meaningful on a
+// loaded machine where wall-clock figures do not) is the server's alone.
+//
+// Clients: `engine` (default) is the real DNS engine scanning every site, so the mix is exactly the
+// product's (≈16 queries per site, name servers asked directly, SPF trees, faults, TCP fallbacks);
+// `replay` first records the engine's questions for the sites (one scan, not measured) and then sends
+// them all again from a cheap pre-encoded client, to see what the server can take when the client
+// costs little.
+import os from 'node:os';
+import dgram from 'node:dgram';
+import { fork, type ChildProcess } from 'node:child_process';
+import { createScanner, type ScannerOptions } from '../src/dns/scanner';
+import { createLabWorld } from '../src/lab/world';
+import { startLabServer } from '../src/lab/server';
+
+interface Flags {
+  sites: number;
+  seed: number;
+  concurrency: number;
+  timeoutMs: number;
+  warm: boolean;
+  client: 'engine' | 'replay';
+  window: number;
+}
+
+function parseFlags(argv: string[]): Flags {
+  const flags: Flags = { sites: 100_000, seed: 1, concurrency: 500, timeoutMs: 1000, warm: false, client: 'engine', window: 512 };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    const value = argv[i + 1];
+    const number = () => {
+      if (value === undefined || !/^[0-9]+$/.test(value)) throw new Error(`${flag} needs a non-negative integer (got ${JSON.stringify(value)})`);
+      i++;
+      return Number(value);
+    };
+    switch (flag) {
+      case '--sites':
+        flags.sites = number();
+        break;
+      case '--seed':
+        flags.seed = number();
+        break;
+      case '--concurrency':
+        flags.concurrency = number();
+        break;
+      case '--timeout-ms':
+        flags.timeoutMs = number();
+        break;
+      case '--window':
+        flags.window = number();
+        break;
+      case '--warm':
+        flags.warm = true;
+        break;
+      case '--client':
+        if (value !== 'engine' && value !== 'replay') throw new Error(`--client must be engine or replay (got ${JSON.stringify(value)})`);
+        flags.client = value;
+        i++;
+        break;
+      default:
+        throw new Error(`unknown flag ${JSON.stringify(flag)}`);
+    }
+  }
+  if (flags.sites < 1) throw new Error('--sites must be at least 1');
+  return flags;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Messages between this process (server) and the client process.
+
+interface ClientJob {
+  role: 'lab-server-bench-client';
+  client: Flags['client'];
+  resolver: string;
+  nameServerPort: number;
+  sites: number;
+  seed: number;
+  concurrency: number;
+  timeoutMs: number;
+  window: number;
+}
+
+type ClientMessage =
+  | { kind: 'measure-start' }
+  | { kind: 'measure-end'; sent: number; answered: number; seconds: number; clientCpuSeconds: number }
+  | { kind: 'failed'; error: string };
+
+const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+
+export async function run(argv: string[]): Promise<Record<string, unknown>> {
+  const flags = parseFlags(argv);
+  const memoryAtStart = process.memoryUsage();
+  const startCpu = process.cpuUsage();
+  const startedAt = performance.now();
+  const server = await startLabServer({ sites: flags.sites, seed: flags.seed });
+  const warm = flags.warm ? (server as unknown as { warm?: () => Promise<unknown> | unknown }).warm : undefined;
+  if (flags.warm && !warm) throw new Error('--warm: this lab server has no warm()');
+  if (warm) await warm.call(server);
+  const setupCpu = process.cpuUsage(startCpu);
+  const setupSeconds = (performance.now() - startedAt) / 1000;
+  global.gc?.();
+  const memoryAfterSetup = process.memoryUsage();
+
+  const job: ClientJob = {
+    role: 'lab-server-bench-client',
+    client: flags.client,
+    resolver: server.resolver,
+    nameServerPort: server.nameServerPort,
+    sites: flags.sites,
+    seed: flags.seed,
+    concurrency: flags.concurrency,
+    timeoutMs: flags.timeoutMs,
+    window: flags.window,
+  };
+  // The client is this same file run as a script with tsx's loader (see the bottom of the file).
+  const child: ChildProcess = fork(__filename, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  let peakRss = process.memoryUsage().rss;
+  let peakHeap = process.memoryUsage().heapUsed;
+  const memoryTimer = setInterval(() => {
+    const usage = process.memoryUsage();
+    peakRss = Math.max(peakRss, usage.rss);
+    peakHeap = Math.max(peakHeap, usage.heapUsed);
+  }, 250);
+  let cpuAtStart = process.cpuUsage();
+  let eluAtStart = performance.eventLoopUtilization();
+  let queriesAtStart = server.stats();
+  let result: Extract<ClientMessage, { kind: 'measure-end' }>;
+  let cpu: NodeJS.CpuUsage;
+  let elu: EventLoopUtilization;
+  let stats = server.stats();
+  try {
+    result = await new Promise((resolve, reject) => {
+      child.on('message', (message: ClientMessage) => {
+        if (message.kind === 'measure-start') {
+          cpuAtStart = process.cpuUsage();
+          eluAtStart = performance.eventLoopUtilization();
+          queriesAtStart = server.stats();
+        } else if (message.kind === 'measure-end') {
+          cpu = process.cpuUsage(cpuAtStart);
+          elu = performance.eventLoopUtilization(eluAtStart);
+          stats = server.stats();
+          resolve(message);
+        } else reject(new Error(`bench client: ${message.error}`));
+      });
+      child.once('exit', (code) => reject(new Error(`bench client exited with code ${code}`)));
+      child.send(job);
+    });
+  } finally {
+    clearInterval(memoryTimer);
+    child.kill();
+    await server.stop();
+  }
+  const queries = stats.queries - queriesAtStart.queries;
+  const cpuMicros = cpu!.user + cpu!.system;
+  return {
+    client: flags.client,
+    sites: flags.sites,
+    warm: flags.warm,
+    queries,
+    clientSent: result.sent,
+    clientAnswered: result.answered,
+    seconds: Math.round(result.seconds * 100) / 100,
+    queriesPerSecond: Math.round(queries / result.seconds),
+    sitesPerSecond: flags.client === 'engine' ? Math.round(flags.sites / result.seconds) : undefined,
+    serverCpuUsPerQuery: Math.round((cpuMicros / Math.max(1, queries)) * 10) / 10,
+    serverUserUsPerQuery: Math.round((cpu!.user / Math.max(1, queries)) * 10) / 10,
+    serverSystemUsPerQuery: Math.round((cpu!.system / Math.max(1, queries)) * 10) / 10,
+    serverBusyUsPerQuery: Math.round(((elu!.active * 1000) / Math.max(1, queries)) * 10) / 10,
+    serverCpuSeconds: Math.round(cpuMicros / 1000) / 1000,
+    clientCpuUsPerQuery: Math.round(((result.clientCpuSeconds * 1e6) / Math.max(1, result.sent)) * 10) / 10,
+    setupSeconds: Math.round(setupSeconds * 100) / 100,
+    setupCpuSeconds: Math.round((setupCpu.user + setupCpu.system) / 1000) / 1000,
+    heapAfterSetupMb: mb(memoryAfterSetup.heapUsed),
+    rssAfterSetupMb: mb(memoryAfterSetup.rss),
+    setupHeapGrowthMb: mb(memoryAfterSetup.heapUsed - memoryAtStart.heapUsed),
+    peakHeapMb: mb(peakHeap),
+    peakRssMb: mb(peakRss),
+    udp: stats.udp - queriesAtStart.udp,
+    tcp: stats.tcp - queriesAtStart.tcp,
+    truncated: stats.truncated - queriesAtStart.truncated,
+    dropped: stats.dropped - queriesAtStart.dropped,
+    cacheHits: stats.cacheHits - queriesAtStart.cacheHits,
+    loadAverage1m: Math.round(os.loadavg()[0]! * 100) / 100,
+    cores: os.cpus().length,
+  };
+}
+
+type EventLoopUtilization = ReturnType<typeof performance.eventLoopUtilization>;
+
+// ---------------------------------------------------------------------------------------------
+// The client process.
+
+function domainsOf(job: ClientJob): string[] {
+  const world = createLabWorld({ sites: job.sites, seed: job.seed });
+  return Array.from({ length: job.sites }, (_, i) => world.domain(i));
+}
+
+function scannerOptionsFor(job: ClientJob, resolver: string, nameServerPort: number): ScannerOptions {
+  return {
+    resolvers: [resolver],
+    nameServerPort,
+    timeoutMs: job.timeoutMs,
+    attempts: 2,
+    maxInFlight: 1024,
+    perResolverQps: 0,
+    perNameServerQps: 0,
+    cacheEntries: 100_000,
+    udpSockets: 8,
+  };
+}
+
+async function engineClient(job: ClientJob, send: (message: ClientMessage) => void): Promise<void> {
+  const domains = domainsOf(job);
+  const scanner = createScanner(scannerOptionsFor(job, job.resolver, job.nameServerPort));
+  send({ kind: 'measure-start' });
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  let answered = 0;
+  await scanner.scanMany(domains, job.concurrency, () => {
+    answered++;
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  const sent = scanner.stats().attempts;
+  await scanner.close();
+  send({ kind: 'measure-end', sent, answered, seconds, clientCpuSeconds: (used.user + used.system) / 1e6 });
+}
+
+/**
+ * Records the engine's questions by scanning every site once against a private lab server in this
+ * process (so the measured server stays cold), then replays them to the measured server over UDP
+ * with `window` queries outstanding. Queries the server drops (injected timeouts) are given up
+ * after a short wait so they do not stall the replay. TCP retries are not replayed.
+ */
+async function replayClient(job: ClientJob, send: (message: ClientMessage) => void): Promise<void> {
+  const resolverPort = Number(job.resolver.slice(job.resolver.lastIndexOf(':') + 1));
+  const recorder = await startLabServer({ sites: job.sites, seed: job.seed });
+  const recorderResolver = recorder.resolver.slice(0, recorder.resolver.lastIndexOf(':'));
+  const recorderResolverPort = Number(recorder.resolver.slice(recorder.resolver.lastIndexOf(':') + 1));
+  const recorded: Array<{ wire: Buffer; address: string; port: number }> = [];
+  const record = (msg: unknown, address: string, port: number) => {
+    // Only the engine's queries, not the recording server's own answers (sent to the engine's ports).
+    if (!Buffer.isBuffer(msg) || (port !== recorder.nameServerPort && port !== recorderResolverPort)) return;
+    // Same addresses in both servers; only the ports differ.
+    recorded.push({ wire: Buffer.from(msg), address, port: port === recorder.nameServerPort ? job.nameServerPort : resolverPort });
+  };
+  const originalSend = dgram.Socket.prototype.send;
+  dgram.Socket.prototype.send = function recordingSend(this: dgram.Socket, ...args: unknown[]) {
+    const [msg, port, address] = args;
+    // The engine's resolver sockets are connected: send(msg, callback) goes to the resolver.
+    if (typeof port === 'number' && typeof address === 'string') record(msg, address, port);
+    else record(msg, recorderResolver, recorderResolverPort);
+    return (originalSend as (...a: unknown[]) => void).apply(this, args);
+  } as typeof dgram.Socket.prototype.send;
+  const domains = domainsOf(job);
+  const scanner = createScanner(scannerOptionsFor(job, recorder.resolver, recorder.nameServerPort));
+  try {
+    await scanner.scanMany(domains, job.concurrency, () => undefined);
+  } finally {
+    dgram.Socket.prototype.send = originalSend;
+    await scanner.close();
+    await recorder.stop();
+  }
+
+  const socket = dgram.createSocket({ type: 'udp4', recvBufferSize: 1 << 23, sendBufferSize: 1 << 23 });
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  const waiting = new Map<number, NodeJS.Timeout>();
+  let next = 0;
+  let answered = 0;
+  let finish: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => (finish = resolve));
+  const settle = (id: number) => {
+    const timer = waiting.get(id);
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    waiting.delete(id);
+    pump();
+  };
+  // IDs are the query's index modulo 65536; `window` stays far below that, so they never collide.
+  const pump = () => {
+    while (waiting.size < job.window && next < recorded.length) {
+      const query = recorded[next]!;
+      const id = next & 0xffff;
+      next++;
+      query.wire.writeUInt16BE(id, 0);
+      waiting.set(id, setTimeout(() => settle(id), 200));
+      socket.send(query.wire, query.port, query.address);
+    }
+    if (waiting.size === 0 && next >= recorded.length) finish();
+  };
+  socket.on('message', (msg) => {
+    answered++;
+    settle(msg.readUInt16BE(0));
+  });
+  send({ kind: 'measure-start' });
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  pump();
+  await done;
+  const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  socket.close();
+  send({ kind: 'measure-end', sent: recorded.length, answered, seconds, clientCpuSeconds: (used.user + used.system) / 1e6 });
+}
+
+if (require.main === module && process.send) {
+  process.once('message', (job: ClientJob) => {
+    const send = (message: ClientMessage) => process.send!(message);
+    const client = job.client === 'replay' ? replayClient : engineClient;
+    client(job, send).catch((err: unknown) => send({ kind: 'failed', error: err instanceof Error ? err.stack ?? err.message : String(err) }));
+  });
+}

@@ -165,9 +165,12 @@ describe(`the compose topology as processes: ${SITES} sites, two scan workers, o
         await new Promise((r) => setTimeout(r, 1_000));
       }
     })();
+    const started = Date.now();
     try {
       result = (await handle.result()) as ScanRunResult;
       runCompleted = true;
+      const seconds = (Date.now() - started) / 1000;
+      console.log(`topology run: ${SITES} sites in ${seconds.toFixed(1)} s (${(SITES / seconds).toFixed(0)} sites/s), load average ${os.loadavg()[0]!.toFixed(1)}`);
     } finally {
       running = false;
       await scraper;

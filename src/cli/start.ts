@@ -4,6 +4,7 @@ import { scannerOptionsFromEnv } from '../dns/scanner';
 import { startLocalStack } from './stack';
 import { labScannerEnv } from './lab-env';
 import { formatImportResult } from '../import/cli';
+import { startSiteServer } from '../publish/serve';
 import { formatRunResult, startRun, watchRun, workflowUiUrl } from './runs';
 import { WORKFLOW_TYPES, TASK_QUEUES } from '../shared/names';
 import type { RunScope } from '../shared/types';
@@ -74,6 +75,23 @@ export async function startCommand(options: StartOptions): Promise<void> {
     const result = await watchRun(stack.client, handle);
     console.log(formatRunResult(result));
     if (link) log(`history: ${link}`);
+    if (result.published) {
+      if (!options.exitAfterRun) {
+        // The statistics site, served while the stack runs (as `dnstats serve` would).
+        const site = await startSiteServer({ dir: config.publish.dir, host: config.publish.serveHost, port: config.publish.servePort }).catch((err: Error) => {
+          log(`not serving the site on port ${config.publish.servePort}: ${err.message}`);
+          return null;
+        });
+        if (site) {
+          stops.push(() => site.close());
+          log(`statistics site: ${site.url}/`);
+        }
+      } else {
+        log(`statistics published in ${config.publish.dir} (browse with \`npm run dnstats -- serve\`)`);
+      }
+    } else if (result.publishError) {
+      log(`not published: ${result.publishError}`);
+    }
   }
 
   if (options.exitAfterRun) {

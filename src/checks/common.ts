@@ -133,11 +133,14 @@ export function isDnsName(name: string): boolean {
   return length > 0 && length <= 253 && DNS_NAME.test(name);
 }
 
-const NEEDS_NORMALISING = /[A-Z]|\.$/;
-
 /** Lower case, no trailing dot. Names the scanner stored are already so; they are returned as they are. */
 export function normaliseName(name: string): string {
-  if (!NEEDS_NORMALISING.test(name)) return name;
+  let clean = name.charCodeAt(name.length - 1) !== 46; // '.'
+  for (let i = 0; clean && i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if ((c >= 65 && c <= 90) || c > 127) clean = false;
+  }
+  if (clean) return name;
   const lower = name.toLowerCase();
   return lower.endsWith('.') ? lower.slice(0, -1) : lower;
 }

@@ -22,10 +22,24 @@ export function nsTargets(outcome: QueryOutcome): string[] {
   return targets;
 }
 
-function sameSet(a: string[], b: Set<string>): boolean {
-  for (const x of a) if (!b.has(x)) return false;
-  // Every element of a is in b: equal when a has as many distinct elements as b.
-  return (a.length === b.size && new Set(a).size === a.length) || new Set(a).size === b.size;
+/** The NS targets of a direct answer are exactly the delegation's set. */
+function sameTargets(answer: QueryOutcome, delegation: Set<string>): boolean {
+  const count = recordCount(answer);
+  if (count === 0) return delegation.size === 0;
+  let found = 0;
+  const seen: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const data = dataAt(answer, i, 'NS');
+    const raw = data && typeof data.target === 'string' ? data.target : textAt(answer, i);
+    if (typeof raw !== 'string') return false;
+    const target = raw === '.' ? '' : normaliseName(raw.trim());
+    if (!delegation.has(target)) return false;
+    if (!seen.includes(target)) {
+      seen.push(target);
+      found++;
+    }
+  }
+  return found === delegation.size;
 }
 
 type DirectVerdict = 'authoritative' | 'timeout' | 'refused' | 'invalid';
@@ -66,7 +80,7 @@ function checkServer(server: NameServerScan, delegation: Set<string>, remarks: s
   for (const entry of direct) {
     const verdict = directVerdict(entry?.ns);
     verdicts.add(verdict);
-    if (verdict === 'authoritative' && !sameSet(nsTargets(entry.ns), delegation)) mismatch = true;
+    if (verdict === 'authoritative' && !sameTargets(entry.ns, delegation)) mismatch = true;
   }
   if (direct.length === 0) verdicts.add('timeout');
   const answered = verdicts.has('authoritative');

@@ -16,8 +16,8 @@ export interface WorkerMetricsSources {
   kind: 'scan' | 'process';
   identity: string;
   stages: StageMetrics;
-  /** The scan worker's DNS engine. */
-  scannerStats?: () => ScannerStats;
+  /** The scan worker's DNS engine (undefined until it exists). */
+  scannerStats?: () => ScannerStats | undefined;
 }
 
 export function renderWorkerMetrics(sources: WorkerMetricsSources): string {
@@ -30,7 +30,8 @@ export function renderWorkerMetrics(sources: WorkerMetricsSources): string {
     .gauge('nodejs_heap_used_bytes', 'V8 heap in use', memory.heapUsed)
     .counter('process_cpu_seconds_total', 'User and system CPU time of the worker process', (cpu.user + cpu.system) / 1e6);
   sources.stages.write(out, STAGES_OF_QUEUE[sources.kind]);
-  if (sources.scannerStats) writeScannerMetrics(out, sources.scannerStats());
+  const scanner = sources.scannerStats?.();
+  if (scanner) writeScannerMetrics(out, scanner);
   return out.toString();
 }
 

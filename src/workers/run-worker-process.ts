@@ -19,6 +19,12 @@ export async function runWorkerProcess(kind: 'scan' | 'process'): Promise<void> 
   const logger = createLogger({ level: config.logLevel, base: { worker: kind, identity } });
   installRuntime(config.logLevel, { logger: temporalLoggerFromPino(logger), prometheusBindAddress: config.metrics.sdkBindAddress });
   const stages = new StageMetrics();
+  let scannerStats: (() => ScannerStats) | undefined;
+  // Started first, so a bad DNSTATS_METRICS_ADDRESS stops the worker before it connects anywhere.
+  let metrics: MetricsServer | undefined;
+  if (config.metrics.workerBindAddress) {
+    metrics = await startWorkerMetricsServer(config.metrics.workerBindAddress, 'DNSTATS_METRICS_ADDRESS', { kind, identity, stages, scannerStats: () => scannerStats?.() });
+  }
   if (!config.database.url) throw new Error('DATABASE_URL is required by a standalone worker (npm start runs an embedded Postgres instead)');
   if (!config.temporal.address) throw new Error('TEMPORAL_ADDRESS is required by a standalone worker (npm start runs a dev server instead)');
   const db = connectDatabase({ url: config.database.url, poolSize: config.database.poolSize, applicationName: `dnstats-${kind}-worker` });
@@ -26,7 +32,6 @@ export async function runWorkerProcess(kind: 'scan' | 'process'): Promise<void> 
   const connection = await NativeConnection.connect({ ...temporalConnectionOptions(config), plugins: [observabilityPlugin(stages)] });
   let worker: Worker;
   let closeScanner = async () => undefined as void;
-  let scannerStats: (() => ScannerStats) | undefined;
   if (kind === 'process') {
     await prepareDatabase(db);
     worker = await createProcessWorker({
@@ -57,10 +62,6 @@ export async function runWorkerProcess(kind: 'scan' | 'process'): Promise<void> 
   const stop = () => worker.shutdown();
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
-  let metrics: MetricsServer | undefined;
-  if (config.metrics.workerBindAddress) {
-    metrics = await startWorkerMetricsServer(config.metrics.workerBindAddress, 'DNSTATS_METRICS_ADDRESS', { kind, identity, stages, scannerStats });
-  }
   logger.info(
     { temporalAddress: config.temporal.address, namespace: config.temporal.namespace, metricsUrl: metrics?.url, sdkMetricsAddress: config.metrics.sdkBindAddress },
     `dnstats ${kind} worker ${identity} polling ${config.temporal.address} namespace ${config.temporal.namespace}`,

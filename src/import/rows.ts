@@ -10,6 +10,8 @@ import { openZippedList } from './zip';
 export const MAX_LINE_LENGTH = 64 * 1024;
 /** Content of a rejected row is kept (in reports and the database) up to this many characters. */
 export const MAX_REPORTED_CONTENT = 200;
+/** Reasons quote the input, so they are cut too: 100 rejected rows must stay a small payload. */
+export const MAX_REASON_LENGTH = 300;
 const MAX_RANK = 2_147_483_647; // sites.current_rank is a Postgres integer
 
 export type RowVerdict = { ok: true; rank: number; domain: string } | { ok: false; reason: string };
@@ -24,22 +26,25 @@ export function validateRow(fields: string[]): RowVerdict {
   }
   const rankText = fields[0]!.trim();
   if (!/^[0-9]+$/.test(rankText) || Number(rankText) < 1) {
-    return { ok: false, reason: `rank ${JSON.stringify(fields[0])} is not a positive integer` };
+    return { ok: false, reason: cut(`rank ${JSON.stringify(fields[0])} is not a positive integer`, MAX_REASON_LENGTH) };
   }
   const rank = Number(rankText);
-  if (rank > MAX_RANK) return { ok: false, reason: `rank ${rankText} is larger than ${MAX_RANK}` };
+  if (rank > MAX_RANK) return { ok: false, reason: cut(`rank ${rankText} is larger than ${MAX_RANK}`, MAX_REASON_LENGTH) };
   try {
     return { ok: true, rank, domain: normaliseDomain(fields[1]!) };
   } catch (err) {
-    if (err instanceof InvalidDomainError) return { ok: false, reason: err.message };
+    if (err instanceof InvalidDomainError) return { ok: false, reason: cut(err.message, MAX_REASON_LENGTH) };
     throw err;
   }
 }
 
+function cut(text: string, length: number): string {
+  return text.length > length ? `${text.slice(0, length)}…` : text;
+}
+
 /** What a rejected row is reported as: its fields as read, cut to MAX_REPORTED_CONTENT. */
 export function reportedContent(fields: string[]): string {
-  const content = fields.join(',');
-  return content.length > MAX_REPORTED_CONTENT ? `${content.slice(0, MAX_REPORTED_CONTENT)}…` : content;
+  return cut(fields.join(','), MAX_REPORTED_CONTENT);
 }
 
 const ZIP_SIGNATURES = [Buffer.from('PK\x03\x04', 'latin1'), Buffer.from('PK\x05\x06', 'latin1')];

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
-import { MAX_REPORTED_CONTENT, openListFile, readListLines, reportedContent, validateRow } from '../../../src/import/rows';
+import { MAX_REASON_LENGTH, MAX_REPORTED_CONTENT, openListFile, readListLines, reportedContent, validateRow } from '../../../src/import/rows';
 import { InvalidSiteListError } from '../../../src/import/errors';
 import { writeZipFile } from '../../../src/import/zip-writer';
 
@@ -39,6 +39,13 @@ describe('validateRow', () => {
     const verdict = validateRow(fields);
     expect(verdict.ok).toBe(false);
     expect(!verdict.ok && verdict.reason).toMatch(reason);
+  });
+
+  it('keeps reasons short however long the input (they travel in the workflow result)', () => {
+    for (const fields of [['1', `${'a'.repeat(10_000)}.example`], ['9'.repeat(10_000), 'a.example'], ['1', `a b${'c'.repeat(10_000)}`]]) {
+      const verdict = validateRow(fields);
+      expect(!verdict.ok && verdict.reason.length).toBeLessThanOrEqual(MAX_REASON_LENGTH + 1);
+    }
   });
 
   it('never throws, whatever the fields', () => {

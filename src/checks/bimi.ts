@@ -1,10 +1,14 @@
 // BIMI (draft-brand-indicators-for-message-identification, from -02 on): the default._bimi record
 // and its DMARC prerequisite, all or nothing. Never throws.
 import type { SiteScan } from '../dns/types';
-import { classify, isHostName, RemarkList, txtRecords } from './common';
+import * as common from './common';
 import type { DmarcAnalysis } from './dmarc';
 import { RemarkLevel, type AreaGrade } from './types';
 import { findRemark } from './remarks';
+
+// Bound once: under tsx (esbuild's CommonJS output) each call through a named import goes through
+// a getter on the exporting module, a measurable cost on these hot paths.
+const { classify, isHostName, RemarkList, txtRecords } = common;
 
 export interface BimiAnalysis {
   lookup: 'records' | 'none' | 'failed';

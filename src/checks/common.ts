@@ -4,7 +4,7 @@ import { isIPv4, isIPv6 } from 'node:net';
 import type { QueryOutcome, RecordData } from '../dns/types';
 import { LOOKUP_FAILURE_STATUSES } from '../dns/types';
 import type { AreaGrade, GradedArea, RemarkRef } from './types';
-import { remarkValue } from './remarks';
+import * as remarks from './remarks';
 
 const FAILURE = new Set<string>(LOOKUP_FAILURE_STATUSES);
 
@@ -268,13 +268,16 @@ export function addressesOf(...outcomes: Array<QueryOutcome | undefined>): strin
   return out;
 }
 
+// Bound once (see spf.ts on tsx's export getters).
+const remarkValueOf = remarks.remarkValue;
+
 /** Collects the remarks of one area and builds its AreaGrade. */
 export class RemarkList {
   readonly refs: RemarkRef[] = [];
   readonly names: string[] = [];
   constructor(readonly area: GradedArea) {}
   add(name: string): void {
-    this.refs.push({ type: this.area, value: remarkValue(this.area, name) });
+    this.refs.push({ type: this.area, value: remarkValueOf(this.area, name) });
     this.names.push(name);
   }
   addOnce(name: string): void {

@@ -1,8 +1,12 @@
 // MX (RFC 5321 §5.1, RFC 7505 null MX, RFC 2181 §10.3): per-record validation, exchange
 // resolution from the stored host lookups, and the grade. Never throws.
 import type { HostAddresses, SiteScan } from '../dns/types';
-import { addressesOf, classify, dataAt, isHostName, isIpLiteral, normaliseName, recordCount, RemarkList, textAt } from './common';
+import * as common from './common';
 import type { AreaGrade } from './types';
+
+// Bound once: under tsx (esbuild's CommonJS output) each call through a named import goes through
+// a getter on the exporting module, a measurable cost on these hot paths.
+const { addressesOf, classify, dataAt, isHostName, isIpLiteral, normaliseName, recordCount, RemarkList, textAt } = common;
 
 export interface MxEntry {
   preference: number;

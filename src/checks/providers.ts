@@ -1,8 +1,12 @@
 // Email provider (from MX) and DNS provider (from NS) classification over the seed tables, per
 // host name on label boundaries (PIPE-14, MX-8), deciding by majority with table order as the
 // tie-break, so the result does not depend on the order the answer listed the records in.
-import { isAtOrBelow, normaliseName } from './common';
+import * as common from './common';
 import { DNS_PROVIDER_ID, DNS_PROVIDERS, EMAIL_PROVIDER_ID, EMAIL_PROVIDERS, type ProviderRow } from './tables';
+
+// Bound once: under tsx (esbuild's CommonJS output) each call through a named import goes through
+// a getter on the exporting module, a measurable cost on these hot paths.
+const { isAtOrBelow, normaliseName } = common;
 
 interface CompiledRule {
   row: ProviderRow;

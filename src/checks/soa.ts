@@ -1,8 +1,12 @@
 // SOA (RFC 1035 §3.3.13, RFC 1912 §2.2, RFC 2181 §8, RFC 2308 §5): fields, timer sanity, serial
 // consistency across the name servers. Never throws.
 import type { SiteScan, SoaData } from '../dns/types';
-import { classify, dataAt, isHostName, recordCount, RemarkList, textAt } from './common';
+import * as common from './common';
 import type { AreaGrade } from './types';
+
+// Bound once: under tsx (esbuild's CommonJS output) each call through a named import goes through
+// a getter on the exporting module, a measurable cost on these hot paths.
+const { classify, dataAt, isHostName, recordCount, RemarkList, textAt } = common;
 
 export interface SoaAnalysis {
   lookup: 'records' | 'none' | 'failed';

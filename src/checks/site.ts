@@ -38,6 +38,9 @@ function analysisOf(scan: SiteScan): Analysis {
   if (scan === null || typeof scan !== 'object') {
     throw new TypeError(`expected a SiteScan object, got ${scan === null ? 'null' : typeof scan}`);
   }
+  if (typeof scan.domain !== 'string') {
+    throw new TypeError(`SiteScan.domain must be a string, got ${JSON.stringify(scan.domain) ?? typeof scan.domain}`);
+  }
   let analysis = CACHE.get(scan);
   if (!analysis) {
     analysis = analyse(scan);

@@ -140,5 +140,6 @@ describe('determinism', () => {
 
   it('names the input when it is not a scan', () => {
     expect(() => processSite(null as unknown as SiteScan)).toThrow(/expected a SiteScan object, got null/);
+    expect(() => gradeSite({ ...healthySite(), domain: 42 } as unknown as SiteScan)).toThrow(/SiteScan.domain must be a string, got 42/);
   });
 });

@@ -1,5 +1,5 @@
 // `npm run bench -- lab-server --sites 100000 [--seed N] [--concurrency 500] [--timeout-ms 1000]
-//   [--warm] [--client engine|replay] [--window 512]`
+//   [--precompute on|off] [--client engine|replay] [--window 512]`
 // The lab DNS server's cost per query. The server runs in this process, the client in a child
 // process, so this process's CPU time (process.cpuUsage: user + system, which stays meaningful on a
 // loaded machine where wall-clock figures do not) is the server's alone.
@@ -21,13 +21,13 @@ interface Flags {
   seed: number;
   concurrency: number;
   timeoutMs: number;
-  warm: boolean;
+  precompute: boolean | undefined;
   client: 'engine' | 'replay';
   window: number;
 }
 
 function parseFlags(argv: string[]): Flags {
-  const flags: Flags = { sites: 100_000, seed: 1, concurrency: 500, timeoutMs: 1000, warm: false, client: 'engine', window: 512 };
+  const flags: Flags = { sites: 100_000, seed: 1, concurrency: 500, timeoutMs: 1000, precompute: undefined, client: 'engine', window: 512 };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     const value = argv[i + 1];
@@ -52,8 +52,10 @@ function parseFlags(argv: string[]): Flags {
       case '--window':
         flags.window = number();
         break;
-      case '--warm':
-        flags.warm = true;
+      case '--precompute':
+        if (value !== 'on' && value !== 'off') throw new Error(`--precompute must be on or off (got ${JSON.stringify(value)})`);
+        flags.precompute = value === 'on';
+        i++;
         break;
       case '--client':
         if (value !== 'engine' && value !== 'replay') throw new Error(`--client must be engine or replay (got ${JSON.stringify(value)})`);
@@ -95,10 +97,8 @@ export async function run(argv: string[]): Promise<Record<string, unknown>> {
   const memoryAtStart = process.memoryUsage();
   const startCpu = process.cpuUsage();
   const startedAt = performance.now();
-  const server = await startLabServer({ sites: flags.sites, seed: flags.seed });
-  const warm = flags.warm ? (server as unknown as { warm?: () => Promise<unknown> | unknown }).warm : undefined;
-  if (flags.warm && !warm) throw new Error('--warm: this lab server has no warm()');
-  if (warm) await warm.call(server);
+  // Precomputing (the default for worlds of this size) happens inside startLabServer.
+  const server = await startLabServer({ sites: flags.sites, seed: flags.seed, precompute: flags.precompute });
   const setupCpu = process.cpuUsage(startCpu);
   const setupSeconds = (performance.now() - startedAt) / 1000;
   global.gc?.();
@@ -158,7 +158,8 @@ export async function run(argv: string[]): Promise<Record<string, unknown>> {
   return {
     client: flags.client,
     sites: flags.sites,
-    warm: flags.warm,
+    precompute: flags.precompute ?? 'default',
+    ...server.memory(),
     queries,
     clientSent: result.sent,
     clientAnswered: result.answered,

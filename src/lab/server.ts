@@ -2,15 +2,23 @@
 // world (RA set), and one authoritative name server per name-server host of the world, each on its
 // own 127.x address and all on one port, answering only the zones it serves (AA set, no
 // recursion). UDP and TCP (RFC 1035 §4.2.2 length prefix); EDNS0 payload size honoured; injected
-// faults (drop, delay, rcodes, forced truncation) applied per query. Wire format through dns-packet.
+// faults (drop, delay, rcodes, forced truncation) applied per query. Answers are encoded by
+// dns-packet.
 //
-// Speed: answers are encoded once per (view, name, type, EDNS) and cached; a query then costs one
-// dns-packet decode, one buffer copy and a patch of the ID, RD bit and the question's bytes (so
-// the answer echoes the question exactly as asked, including letter case).
+// Speed (every test and benchmark runs the product against this server on the same machine, so
+// its CPU is taken from what is measured): a plain query is read by a small reader (wire.ts) and
+// answered by copying a stored wire and patching its ID, RD bit and, when the query had capitals,
+// the question's bytes (the answer echoes the question exactly as asked). Stored wires come from
+// precompute (warm(): every question the engine asks about each site, encoded once, in an arena)
+// or are encoded on first demand and cached. Unusual queries (no or several questions, another
+// class, compression in the question, EDNS options...) take the full dns-packet path.
 import dgram from 'node:dgram';
 import net from 'node:net';
 import dnsPacket from 'dns-packet';
-import { LabAnswer, LabRRType, LabRecord } from './records';
+import { ViewAnswers, LazyAnswers, WireArena, type LazyEntry } from './answer-store';
+import { siteQuestions } from './precompute';
+import { FaultAction, LabAnswer, LabRRType, LabRecord } from './records';
+import { labTypeOf, nameOfKey, OPT_RECORD_LENGTH, questionKey, readQuery, type QueryView } from './wire';
 import { createLabWorld, LabWorld } from './world';
 
 export interface LabServerOptions {
@@ -24,7 +32,17 @@ export interface LabServerOptions {
   nameServerPort?: number;
   /** Serve an existing world instead of creating one from (sites, seed). */
   world?: LabWorld;
+  /**
+   * Encode every site's answers before serving (warm() over the whole world), so that serving is
+   * a lookup and a copy. Default: true for worlds of up to PRECOMPUTE_DEFAULT_MAX_SITES sites.
+   * Without it answers are encoded on first demand (and cached, bounded), as they are anyway for
+   * names outside the precomputed sites.
+   */
+  precompute?: boolean;
 }
+
+/** Worlds up to this size are precomputed unless the options say otherwise (≈ 3 KB per site). */
+export const PRECOMPUTE_DEFAULT_MAX_SITES = 200_000;
 
 export interface LabServerStats {
   queries: number;
@@ -33,7 +51,37 @@ export interface LabServerStats {
   truncated: number;
   dropped: number;
   formerr: number;
+  /** Answered from a stored wire (precomputed or cached on an earlier query). */
   cacheHits: number;
+  /** Answered from a precomputed wire. */
+  precomputedHits: number;
+  /** Queries that took the full dns-packet path (not a plain query). */
+  fullDecodes: number;
+}
+
+export interface WarmRange {
+  /** First site index (default 0). */
+  from?: number;
+  /** Site index after the last (default: the world's size). */
+  to?: number;
+}
+
+export interface WarmResult {
+  sites: number;
+  /** Answers encoded by this call. */
+  answers: number;
+  cpuSeconds: number;
+}
+
+export interface LabServerMemory {
+  /** Precomputed answers, every view. */
+  precomputedAnswers: number;
+  /** Sites precomputed so far. */
+  precomputedSites: number;
+  arenaAllocatedBytes: number;
+  arenaUsedBytes: number;
+  /** Answers cached on first demand. */
+  cachedAnswers: number;
 }
 
 export interface LabServer {
@@ -43,6 +91,14 @@ export interface LabServer {
   nameServerAddresses: readonly string[];
   world: LabWorld;
   stats(): LabServerStats;
+  /**
+   * Encodes ahead of time every answer the engine asks about the sites of the range, in every view
+   * (resolver and each name server), so that serving them is a lookup and a copy. Sites already
+   * warmed are skipped. Yields to the event loop every few milliseconds, so the server keeps
+   * answering meanwhile.
+   */
+  warm(range?: WarmRange): Promise<WarmResult>;
+  memory(): LabServerMemory;
   stop(): Promise<void>;
 }
 
@@ -50,35 +106,48 @@ const RCODE_NUMBER: Record<string, number> = { NOERROR: 0, FORMERR: 1, SERVFAIL:
 const CACHE_LIMIT = 100_000;
 const MAX_UDP_PAYLOAD = 4096; // what the lab advertises in its own OPT record
 const RESPONSE = 1 << 15;
+const WARM_SLICE_MS = 20;
 
-interface CachedAnswer {
-  wire: Buffer; // full response, ID 0, RD clear
-  answer: LabAnswer;
-  questionLength: number;
+/** A view: what one listening address answers from. */
+interface View {
+  kind: 'resolver' | 'nameserver';
+  /** The name server's address; '' for the resolver. */
+  address: string;
+  /** Prefix of this view's keys in the shared lazy cache. */
+  prefix: string;
+  precomputed: ViewAnswers;
 }
-
-type View = { kind: 'resolver' } | { kind: 'nameserver'; address: string };
 
 export async function startLabServer(options: LabServerOptions): Promise<LabServer> {
   const world = options.world ?? createLabWorld({ sites: options.sites, seed: options.seed });
   const host = options.host ?? '127.0.0.1';
-  const stats: LabServerStats = { queries: 0, udp: 0, tcp: 0, truncated: 0, dropped: 0, formerr: 0, cacheHits: 0 };
-  const cache = new Map<string, CachedAnswer>();
+  const stats: LabServerStats = { queries: 0, udp: 0, tcp: 0, truncated: 0, dropped: 0, formerr: 0, cacheHits: 0, precomputedHits: 0, fullDecodes: 0 };
+  const arena = new WireArena();
+  const lazy = new LazyAnswers(CACHE_LIMIT);
+  const warmed = new Uint8Array(world.size);
+  let warmedSites = 0;
+  let precomputedAnswers = 0;
   const udpSockets: dgram.Socket[] = [];
   const tcpServers: net.Server[] = [];
   const connections = new Set<net.Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let stopped = false;
 
+  const resolverView: View = { kind: 'resolver', address: '', prefix: '\u0000', precomputed: new ViewAnswers() };
+  const nameServerViews = new Map<string, View>();
+  world.nameServerAddresses.forEach((address, i) => {
+    nameServerViews.set(address, { kind: 'nameserver', address, prefix: String.fromCharCode(i + 1), precomputed: new ViewAnswers() });
+  });
+
   function lookup(view: View, name: string, type: string): LabAnswer {
     return view.kind === 'resolver' ? world.resolve(name, type as LabRRType) : world.authoritative(view.address, name, type as LabRRType);
   }
 
-  function encodeAnswer(view: View, question: dnsPacket.Question, answer: LabAnswer, edns: boolean): Buffer {
+  function answerPacket(view: View, question: dnsPacket.Question, answer: LabAnswer, edns: boolean): dnsPacket.Packet {
     let flags = RCODE_NUMBER[answer.rcode] ?? 2;
     if (view.kind === 'resolver') flags |= dnsPacket.RECURSION_AVAILABLE;
     if (answer.aa) flags |= dnsPacket.AUTHORITATIVE_ANSWER;
-    return dnsPacket.encode({
+    return {
       type: 'response',
       id: 0,
       flags,
@@ -86,12 +155,154 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
       answers: answer.answers.map(toPacketAnswer),
       authorities: answer.authorities.map(toPacketAnswer),
       additionals: edns ? [{ type: 'OPT', name: '.', udpPayloadSize: MAX_UDP_PAYLOAD, flags: 0 } as dnsPacket.Answer] : [],
-    } as dnsPacket.Packet);
+    } as dnsPacket.Packet;
+  }
+
+  /** The EDNS answer to (name, type), preceded by its length, into `target` at `offset`. */
+  function encodeStored(view: View, name: string, type: LabRRType, answer: LabAnswer, allocate: (length: number) => [Buffer, number]): void {
+    const packet = answerPacket(view, { name, type, class: 'IN' }, answer, true);
+    const length = dnsPacket.encodingLength(packet);
+    const [target, offset] = allocate(2 + length);
+    target.writeUInt16BE(length, offset);
+    dnsPacket.encode(packet, target, offset + 2);
+  }
+
+  function precompute(view: View, name: string, type: LabRRType): boolean {
+    const key = questionKey(name, type);
+    if (view.precomputed.positions.has(key)) return false;
+    const answer = lookup(view, name, type);
+    let position = -1;
+    if (answer.action?.kind !== 'drop') {
+      encodeStored(view, name, type, answer, (length) => {
+        position = arena.reserve(length);
+        return [arena.chunk(position), arena.offset(position)];
+      });
+    }
+    view.precomputed.set(key, position, answer.action);
+    precomputedAnswers++;
+    return true;
+  }
+
+  function warmSite(index: number): number {
+    if (warmed[index]) return 0;
+    let answers = 0;
+    for (const question of siteQuestions(world.site(index))) {
+      const view = question.address === null ? resolverView : nameServerViews.get(question.address);
+      if (view && precompute(view, question.name, question.type)) answers++;
+    }
+    warmed[index] = 1;
+    warmedSites++;
+    return answers;
+  }
+
+  async function warm(range: WarmRange = {}): Promise<WarmResult> {
+    const from = range.from ?? 0;
+    const to = range.to ?? world.size;
+    if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to > world.size || from > to) {
+      throw new RangeError(`lab server warm: range ${String(range.from)}..${String(range.to)} is not within 0..${world.size}`);
+    }
+    const cpu = process.cpuUsage();
+    let answers = 0;
+    let index = from;
+    while (index < to && !stopped) {
+      const sliceEnd = performance.now() + WARM_SLICE_MS;
+      while (index < to && performance.now() < sliceEnd) {
+        for (const end = Math.min(to, index + 16); index < end; index++) answers += warmSite(index);
+      }
+      if (index < to) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    const used = process.cpuUsage(cpu);
+    return { sites: to - from, answers, cpuSeconds: (used.user + used.system) / 1e6 };
+  }
+
+  /** Answers a query the reader understood; returns false when it must take the full path. */
+  function respondFromStore(view: View, query: Buffer, q: QueryView, transport: 'udp' | 'tcp', send: (wire: Buffer) => void): boolean {
+    let buffer: Buffer;
+    let offset: number;
+    let action: FaultAction | undefined;
+    const position = view.precomputed.positions.get(q.key);
+    if (position !== undefined) {
+      stats.cacheHits++;
+      stats.precomputedHits++;
+      if (position >= 0) {
+        buffer = arena.chunk(position);
+        offset = arena.offset(position);
+      } else {
+        const faulted = view.precomputed.faulted[-position - 1];
+        action = faulted.action;
+        if (faulted.position < 0) {
+          stats.dropped++;
+          return true;
+        }
+        buffer = arena.chunk(faulted.position);
+        offset = arena.offset(faulted.position);
+      }
+    } else {
+      const lazyKey = view.prefix + q.key;
+      let entry = lazy.get(lazyKey);
+      if (entry) stats.cacheHits++;
+      else {
+        const type = labTypeOf(q.type);
+        if (type === undefined) return false; // a type the world does not know: dns-packet names it
+        const name = nameOfKey(q.key);
+        const answer = lookup(view, name, type);
+        entry = { wire: Buffer.alloc(0), action: answer.action } as LazyEntry;
+        if (answer.action?.kind !== 'drop') {
+          encodeStored(view, name, type, answer, (length) => {
+            entry!.wire = Buffer.allocUnsafe(length);
+            return [entry!.wire, 0];
+          });
+        }
+        lazy.set(lazyKey, entry);
+      }
+      action = entry.action;
+      if (action?.kind === 'drop') {
+        stats.dropped++;
+        return true;
+      }
+      buffer = entry.wire;
+      offset = 0;
+    }
+    const start = offset + 2;
+    const length = q.edns ? buffer.readUInt16BE(offset) : buffer.readUInt16BE(offset) - OPT_RECORD_LENGTH;
+    let wire: Buffer;
+    if (transport === 'udp' && (action?.kind === 'truncate' || length > q.udpLimit)) {
+      stats.truncated++;
+      wire = truncatedResponse(buffer.subarray(start, start + length), q.questionEnd - 12, q.edns);
+    } else {
+      wire = Buffer.allocUnsafe(length);
+      buffer.copy(wire, 0, start, start + length);
+      if (!q.edns) wire[11] = 0; // ARCOUNT: the stored wire's only additional record is the OPT left out
+    }
+    wire[0] = query[0]; // ID
+    wire[1] = query[1];
+    wire[2] = (wire[2] & 0xfe) | (query[2] & 0x01); // RD copied from the query
+    if (q.mixedCase) query.copy(wire, 12, 12, q.questionEnd);
+    sendMaybeLater(wire, action, send);
+    return true;
+  }
+
+  function sendMaybeLater(wire: Buffer, action: FaultAction | undefined, send: (wire: Buffer) => void): void {
+    if (action?.kind === 'delay') {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        if (!stopped) send(wire);
+      }, action.ms);
+      timers.add(timer);
+    } else send(wire);
   }
 
   function respond(view: View, query: Buffer, transport: 'udp' | 'tcp', send: (wire: Buffer) => void): void {
     stats.queries++;
     stats[transport]++;
+    const q = readQuery(query);
+    if (q !== undefined && respondFromStore(view, query, q, transport, send)) return;
+    respondInFull(view, query, transport, send);
+  }
+
+  /** Anything the reader does not take: decoded by dns-packet, looked up and encoded afresh. */
+  function respondInFull(view: View, query: Buffer, transport: 'udp' | 'tcp', send: (wire: Buffer) => void): void {
+    stats.fullDecodes++;
     let packet: dnsPacket.Packet;
     try {
       packet = dnsPacket.decode(query);
@@ -107,41 +318,24 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
       return;
     }
     const opt = packet.additionals?.find((a) => a.type === 'OPT') as { udpPayloadSize?: number } | undefined;
-    const name = question.name.toLowerCase();
-    const key = `${view.kind === 'resolver' ? '' : view.address}|${name}|${question.type}|${opt ? 1 : 0}`;
-    let cached = cache.get(key);
-    if (cached) stats.cacheHits++;
-    else {
-      const answer = lookup(view, name, question.type);
-      const wire = encodeAnswer(view, question, answer, opt !== undefined);
-      cached = { wire, answer, questionLength: questionLength(query) };
-      if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
-      cache.set(key, cached);
-    }
-    const action = cached.answer.action;
+    const answer = lookup(view, question.name.toLowerCase(), question.type);
+    const action = answer.action;
     if (action?.kind === 'drop') {
       stats.dropped++;
       return;
     }
+    const full = dnsPacket.encode(answerPacket(view, question, answer, opt !== undefined));
     const questionBytes = questionLength(query);
     let wire: Buffer;
     const udpLimit = opt ? Math.max(512, Math.min(opt.udpPayloadSize ?? 512, 65535)) : 512;
-    if (transport === 'udp' && (action?.kind === 'truncate' || cached.wire.length > udpLimit)) {
+    if (transport === 'udp' && (action?.kind === 'truncate' || full.length > udpLimit)) {
       stats.truncated++;
-      wire = truncatedResponse(cached.wire, questionBytes, opt !== undefined);
-    } else {
-      wire = Buffer.from(cached.wire);
-    }
+      wire = truncatedResponse(full, questionLength(full), opt !== undefined);
+    } else wire = full;
     query.copy(wire, 0, 0, 2); // ID
     wire[2] = (wire[2] & 0xfe) | (query[2] & 0x01); // RD copied from the query
-    if (questionBytes === cached.questionLength) query.copy(wire, 12, 12, 12 + questionBytes);
-    if (action?.kind === 'delay') {
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        if (!stopped) send(wire);
-      }, action.ms);
-      timers.add(timer);
-    } else send(wire);
+    if (questionBytes === questionLength(wire)) query.copy(wire, 12, 12, 12 + questionBytes);
+    sendMaybeLater(wire, action, send);
   }
 
   async function listenUdp(view: View, address: string, port: number): Promise<dgram.Socket> {
@@ -210,9 +404,9 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
   }
 
   // Resolver view: one UDP socket and one TCP listener on the same port.
-  const resolverSocket = await listenUdp({ kind: 'resolver' }, host, options.port ?? 0);
+  const resolverSocket = await listenUdp(resolverView, host, options.port ?? 0);
   const resolverPort = resolverSocket.address().port;
-  await listenTcp({ kind: 'resolver' }, host, resolverPort);
+  await listenTcp(resolverView, host, resolverPort);
 
   // Name servers: every address on one common port. An ephemeral port free on the first address
   // may be taken on another, so retry with a fresh port a few times.
@@ -221,13 +415,13 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
   for (let attempt = 0; ; attempt++) {
     const opened: Array<dgram.Socket | net.Server> = [];
     try {
-      const first = await listenUdp({ kind: 'nameserver', address: addresses[0] }, addresses[0], nameServerPort);
+      const first = await listenUdp(nameServerViews.get(addresses[0])!, addresses[0], nameServerPort);
       opened.push(first);
       const port = first.address().port;
-      opened.push(await listenTcp({ kind: 'nameserver', address: addresses[0] }, addresses[0], port));
+      opened.push(await listenTcp(nameServerViews.get(addresses[0])!, addresses[0], port));
       for (const address of addresses.slice(1)) {
-        opened.push(await listenUdp({ kind: 'nameserver', address }, address, port));
-        opened.push(await listenTcp({ kind: 'nameserver', address }, address, port));
+        opened.push(await listenUdp(nameServerViews.get(address)!, address, port));
+        opened.push(await listenTcp(nameServerViews.get(address)!, address, port));
       }
       nameServerPort = port;
       break;
@@ -248,12 +442,26 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
     }
   }
 
+  if (options.precompute ?? world.size <= PRECOMPUTE_DEFAULT_MAX_SITES) {
+    try {
+      await warm();
+    } catch (err) {
+      await closeAll();
+      throw err;
+    }
+  }
+
   return {
     resolver: net.isIPv6(host) ? `[${host}]:${resolverPort}` : `${host}:${resolverPort}`,
     nameServerPort,
     nameServerAddresses: addresses,
     world,
     stats: () => ({ ...stats }),
+    warm,
+    memory: () => {
+      const size = arena.size();
+      return { precomputedAnswers, precomputedSites: warmedSites, arenaAllocatedBytes: size.allocatedBytes, arenaUsedBytes: size.usedBytes, cachedAnswers: lazy.size };
+    },
     stop: closeAll,
   };
 }

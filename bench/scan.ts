@@ -3,14 +3,17 @@
 // Scans lab sites with the DNS engine alone (no Temporal, no database) and prints the figures.
 // The server runs in a worker thread so that it and the engine each get a core, as the lab
 // server beside a scan worker would.
-import path from 'node:path';
 import os from 'node:os';
+import fs from 'node:fs';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import dgram from 'node:dgram';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import * as dnsPacket from 'dns-packet';
 import { createScanner } from '../src/dns/scanner';
 import { queriesIn } from '../src/dns/site-queries';
 import { startLabServer } from '../src/lab/server';
+import { createLabWorld } from '../src/lab/world';
 
 interface Flags {
   sites: number;
@@ -79,30 +82,77 @@ function parseFlags(argv: string[]): Flags {
 interface ServerInfo {
   resolver: string;
   nameServerPort: number;
-  domains: string[];
 }
 
-function startServerThread(flags: Flags): Promise<{ info: ServerInfo; worker: Worker }> {
+/**
+ * CPU time of the calling thread in ns (Linux: /proc/thread-self/schedstat), or null elsewhere.
+ * Wall-clock rates lie on a machine shared with other work; a thread's own CPU time does not, and
+ * process.cpuUsage() cannot tell the engine's thread from the server thread beside it.
+ */
+function threadCpuNs(): number | null {
+  try {
+    return Number(fs.readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]);
+  } catch {
+    return null;
+  }
+}
+
+/** The domains to scan, made one at a time (a list of a million names is memory the engine would be blamed for). */
+function* domainsOf(flags: Flags): Generator<string> {
+  const world = flags.world === 'lab' ? createLabWorld({ sites: flags.sites, seed: flags.seed }) : undefined;
+  for (let i = 0; i < flags.sites; i++) yield world ? world.domain(i) : syntheticDomain(i);
+}
+
+/** Heap still reachable after a full collection (the engine's retained memory: cache, sockets, in-flight state). */
+function retainedHeapBytes(): number {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  gc();
+  return process.memoryUsage().heapUsed;
+}
+
+function startServerThread(flags: Flags): Promise<{ info: ServerInfo; worker: Worker; serverCpuNs: () => Promise<number | null> }> {
   // This same file, run as the server thread (see the bottom of the file).
   // Worker threads do not inherit tsx's loader, so the thread registers tsx's CommonJS hook first.
   const worker = new Worker(`require('tsx/cjs'); require(${JSON.stringify(__filename)});`, {
     eval: true,
     workerData: { role: 'scan-bench-server', world: flags.world, sites: flags.sites, seed: flags.seed },
   });
+  const serverCpuNs = () =>
+    new Promise<number | null>((resolve) => {
+      worker.once('message', (ns: number | null) => resolve(ns));
+      worker.postMessage('cpu');
+    });
   return new Promise((resolve, reject) => {
-    worker.once('message', (info: ServerInfo) => resolve({ info, worker }));
+    worker.once('message', (info: ServerInfo) => resolve({ info, worker, serverCpuNs }));
     worker.once('error', reject);
   });
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+/** Site latencies as a histogram of whole milliseconds, so the bench itself holds nothing per site. */
+class LatencyHistogram {
+  private readonly counts = new Uint32Array(60_001); // the last bucket holds everything ≥ 60 s
+  count = 0;
+  add(ms: number): void {
+    this.counts[Math.min(this.counts.length - 1, Math.max(0, Math.round(ms)))]!++;
+    this.count++;
+  }
+  percentile(p: number): number {
+    const rank = Math.min(this.count - 1, Math.floor((p / 100) * this.count));
+    let seen = 0;
+    for (let ms = 0; ms < this.counts.length; ms++) {
+      seen += this.counts[ms]!;
+      if (seen > rank) return ms;
+    }
+    return 0;
+  }
 }
+
+const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 export async function run(argv: string[]): Promise<Record<string, unknown>> {
   const flags = parseFlags(argv);
-  const { info, worker } = await startServerThread(flags);
+  const { info, worker, serverCpuNs } = await startServerThread(flags);
   const scanner = createScanner({
     resolvers: [info.resolver],
     nameServerPort: info.nameServerPort,
@@ -114,7 +164,7 @@ export async function run(argv: string[]): Promise<Record<string, unknown>> {
     cacheEntries: 100_000,
     udpSockets: 8,
   });
-  const latencies: number[] = [];
+  const latencies = new LatencyHistogram();
   const byStatus: Record<string, number> = {};
   let queries = 0;
   let maxRss = process.memoryUsage().rss;
@@ -127,15 +177,25 @@ export async function run(argv: string[]): Promise<Record<string, unknown>> {
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
   const eluBefore = performance.eventLoopUtilization();
+  const engineCpuBefore = threadCpuNs();
+  const serverCpuBefore = await serverCpuNs();
+  let engineCpuNs: number | null = null;
+  let serverCpu: number | null = null;
+  let retainedHeap = 0;
   try {
-    await scanner.scanMany(info.domains, flags.concurrency, (scan) => {
-      latencies.push(Date.parse(scan.endedAt) - Date.parse(scan.startedAt));
+    await scanner.scanMany(domainsOf(flags), flags.concurrency, (scan) => {
+      latencies.add(Date.parse(scan.endedAt) - Date.parse(scan.startedAt));
       for (const outcome of queriesIn(scan)) {
         queries++;
         const key = outcome.cached ? 'CACHED' : outcome.status;
         byStatus[key] = (byStatus[key] ?? 0) + 1;
       }
     });
+    const engineCpuAfter = threadCpuNs();
+    if (engineCpuBefore !== null && engineCpuAfter !== null) engineCpuNs = engineCpuAfter - engineCpuBefore;
+    const serverCpuAfter = await serverCpuNs();
+    if (serverCpuBefore !== null && serverCpuAfter !== null) serverCpu = serverCpuAfter - serverCpuBefore;
+    retainedHeap = retainedHeapBytes(); // the scanner still open: its cache and sockets count
   } finally {
     clearInterval(rssTimer);
     await scanner.close();
@@ -146,24 +206,37 @@ export async function run(argv: string[]): Promise<Record<string, unknown>> {
   const engineBusyMs = performance.eventLoopUtilization(eluBefore).active;
   const cpu = process.cpuUsage(cpuBefore);
   maxRss = Math.max(maxRss, process.memoryUsage().rss);
-  latencies.sort((x, y) => x - y);
   const stats = scanner.stats();
+  const sites = latencies.count;
+  const processCpuUs = cpu.user + cpu.system;
   return {
     world: flags.world,
-    sites: latencies.length,
+    sites,
     queries,
     queriesSent: stats.queries,
     seconds: Math.round(seconds * 100) / 100,
-    sitesPerSecond: Math.round(latencies.length / seconds),
+    sitesPerSecond: Math.round(sites / seconds),
     queriesPerSecond: Math.round(queries / seconds),
     sentPerSecond: Math.round(stats.queries / seconds),
-    p50SiteMs: percentile(latencies, 50),
-    p99SiteMs: percentile(latencies, 99),
+    p50SiteMs: latencies.percentile(50),
+    p99SiteMs: latencies.percentile(99),
+    // The engine thread's own CPU time: the figure that stays meaningful under load.
+    engineCpuSeconds: engineCpuNs === null ? null : round(engineCpuNs / 1e9, 3),
+    engineCpuUsPerSentQuery: engineCpuNs === null ? null : round(engineCpuNs / 1000 / Math.max(1, stats.queries)),
+    engineCpuUsPerSite: engineCpuNs === null ? null : Math.round(engineCpuNs / 1000 / Math.max(1, sites)),
+    /** Sites per second the engine would scan with a core to itself (sites / engine CPU seconds). */
+    engineCpuSitesPerSecond: engineCpuNs === null ? null : Math.round(sites / (engineCpuNs / 1e9)),
+    serverCpuSeconds: serverCpu === null ? null : round(serverCpu / 1e9, 3),
+    serverCpuUsPerSentQuery: serverCpu === null ? null : round(serverCpu / 1000 / Math.max(1, stats.queries)),
+    /** Both threads plus V8's and libuv's helper threads. */
+    processCpuUsPerSentQuery: round(processCpuUs / Math.max(1, stats.queries)),
     maxRssMb: Math.round(maxRss / 1024 / 1024),
     maxEngineHeapMb: Math.round(maxEngineHeap / 1024 / 1024),
+    retainedEngineHeapMb: Math.round(retainedHeap / 1024 / 1024),
+    cacheEntries: stats.cache.entries,
     engineBusySeconds: Math.round(engineBusyMs) / 1000,
     engineBusyUsPerSentQuery: Math.round((engineBusyMs * 1000) / Math.max(1, stats.queries)),
-    processCpuSeconds: Math.round((cpu.user + cpu.system) / 1000) / 1000,
+    processCpuSeconds: Math.round(processCpuUs / 1000) / 1000,
     loadAverage1m: Math.round(os.loadavg()[0]! * 100) / 100,
     byStatus,
     sentByStatus: stats.queriesByStatus,
@@ -228,7 +301,7 @@ function syntheticResolve(name: string, type: string): SyntheticAnswer {
   }
 }
 
-async function serveSynthetic(sites: number): Promise<ServerInfo> {
+async function serveSynthetic(): Promise<ServerInfo> {
   const answerTo = (socket: dgram.Socket, authoritative: boolean) => (bytes: Buffer, rinfo: dgram.RemoteInfo) => {
     let query: dnsPacket.Packet;
     try {
@@ -272,20 +345,18 @@ async function serveSynthetic(sites: number): Promise<ServerInfo> {
   return {
     resolver: `127.0.0.1:${resolver.address().port}`,
     nameServerPort,
-    domains: Array.from({ length: sites }, (_, i) => syntheticDomain(i)),
   };
 }
 
 async function serveLab(sites: number, seed: number): Promise<ServerInfo> {
   const server = await startLabServer({ sites, seed });
-  return {
-    resolver: server.resolver,
-    nameServerPort: server.nameServerPort,
-    domains: Array.from({ length: server.world.size }, (_, i) => server.world.domain(i)),
-  };
+  return { resolver: server.resolver, nameServerPort: server.nameServerPort };
 }
 
 if (!isMainThread && (workerData as { role?: string } | null)?.role === 'scan-bench-server') {
   const { world, sites, seed } = workerData as { world: 'lab' | 'synthetic'; sites: number; seed: number };
-  void (world === 'lab' ? serveLab(sites, seed) : serveSynthetic(sites)).then((info) => parentPort!.postMessage(info));
+  void (world === 'lab' ? serveLab(sites, seed) : serveSynthetic()).then((info) => {
+    parentPort!.postMessage(info);
+    parentPort!.on('message', () => parentPort!.postMessage(threadCpuNs()));
+  });
 }

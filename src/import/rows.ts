@@ -33,7 +33,8 @@ export function validateRow(fields: string[]): RowVerdict {
   try {
     return { ok: true, rank, domain: normaliseDomain(fields[1]!) };
   } catch (err) {
-    if (err instanceof InvalidDomainError) return { ok: false, reason: cut(err.message, MAX_REASON_LENGTH) };
+    // The message quotes the domain (and maybe a label): long quotes are shortened, the reason kept.
+    if (err instanceof InvalidDomainError) return { ok: false, reason: cut(err.message.replace(/"([^"]{80})[^"]+"/g, '"$1…"'), MAX_REASON_LENGTH) };
     throw err;
   }
 }

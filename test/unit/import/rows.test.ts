@@ -46,6 +46,7 @@ describe('validateRow', () => {
       const verdict = validateRow(fields);
       expect(!verdict.ok && verdict.reason.length).toBeLessThanOrEqual(MAX_REASON_LENGTH + 1);
     }
+    expect(validateRow(['1', `${'a'.repeat(10_000)}.example`])).toEqual({ ok: false, reason: `invalid domain "${'a'.repeat(80)}…": longer than 253 characters (10008)` });
   });
 
   it('never throws, whatever the fields', () => {

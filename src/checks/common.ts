@@ -1,6 +1,6 @@
 // Small pure helpers shared by the graders: lookup outcome classes, record access that never
 // throws on odd stored data, host-name and address checks.
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv6 } from 'node:net';
 import type { QueryOutcome, RecordData } from '../dns/types';
 import { LOOKUP_FAILURE_STATUSES } from '../dns/types';
 import type { AreaGrade, GradedArea, RemarkRef } from './types';

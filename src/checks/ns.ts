@@ -67,7 +67,8 @@ function directVerdict(answer: QueryOutcome | undefined): DirectVerdict {
   }
 }
 
-function checkServer(server: NameServerScan, delegation: Set<string>, remarks: string[]): boolean {
+/** Checks one name server; returns its addresses and whether it answered authoritatively. */
+function checkServer(server: NameServerScan, delegation: Set<string>, remarks: string[]): { addresses: string[]; answered: boolean } {
   const a = server.a;
   const aaaa = server.aaaa;
   if ((a?.cnames?.length ?? 0) > 0 || (aaaa?.cnames?.length ?? 0) > 0) remarks.push('NAMESERVER_IS_CNAME');
@@ -75,7 +76,7 @@ function checkServer(server: NameServerScan, delegation: Set<string>, remarks: s
   if (addresses.length === 0) {
     const failed = classify(a) === 'failed' || classify(aaaa) === 'failed';
     remarks.push(failed ? 'NAMESERVER_ADDRESS_LOOKUP_FAILED' : 'NAMESERVER_HAS_NO_A');
-    return false;
+    return { addresses, answered: false };
   }
   if (addresses.some((address) => !isGlobalAddress(address))) remarks.push('NAMESERVER_IS_NOT_PUBLIC');
   const direct = Array.isArray(server.direct) ? server.direct : [];
@@ -92,7 +93,7 @@ function checkServer(server: NameServerScan, delegation: Set<string>, remarks: s
   if (verdicts.has('refused')) remarks.push('NAMESERVER_NOT_AUTHORITATIVE');
   if (verdicts.has('invalid')) remarks.push('NAMESERVER_HAS_INVALID_RESPONSE');
   if (mismatch) remarks.push('NAME_SERVER_MISMATCH');
-  return answered;
+  return { addresses, answered };
 }
 
 export function analyseNs(scan: SiteScan): NsAnalysis {
@@ -119,8 +120,9 @@ export function analyseNs(scan: SiteScan): NsAnalysis {
   for (const host of hosts) {
     const server = byHost.get(host);
     if (!server) continue;
-    if (checkServer(server, delegation, remarks)) answering++;
-    for (const address of addressesOf(server.a, server.aaaa)) {
+    const { addresses, answered } = checkServer(server, delegation, remarks);
+    if (answered) answering++;
+    for (const address of addresses) {
       const owner = addressOwner.get(address);
       if (owner !== undefined && owner !== host) shared = true;
       addressOwner.set(address, host);

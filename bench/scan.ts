@@ -97,6 +97,17 @@ function threadCpuNs(): number | null {
   }
 }
 
+/** User and system CPU of the calling thread in ms (Linux /proc/thread-self/stat, 10 ms ticks), or null. */
+function threadUserSystemMs(): { user: number; system: number } | null {
+  try {
+    const fields = fs.readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1]!.split(' ');
+    const tick = 1000 / 100; // USER_HZ is 100 on Linux
+    return { user: Number(fields[11]) * tick, system: Number(fields[12]) * tick };
+  } catch {
+    return null;
+  }
+}
+
 /** The domains to scan, made one at a time (a list of a million names is memory the engine would be blamed for). */
 function* domainsOf(flags: Flags): Generator<string> {
   const world = flags.world === 'lab' ? createLabWorld({ sites: flags.sites, seed: flags.seed }) : undefined;
@@ -178,6 +189,8 @@ export async function run(argv: string[]): Promise<Record<string, unknown>> {
   const cpuBefore = process.cpuUsage();
   const eluBefore = performance.eventLoopUtilization();
   const engineCpuBefore = threadCpuNs();
+  const engineTicksBefore = threadUserSystemMs();
+  let engineSystemShare: number | null = null;
   const serverCpuBefore = await serverCpuNs();
   let engineCpuNs: number | null = null;
   let serverCpu: number | null = null;
@@ -192,6 +205,12 @@ export async function run(argv: string[]): Promise<Record<string, unknown>> {
       }
     });
     const engineCpuAfter = threadCpuNs();
+    const engineTicksAfter = threadUserSystemMs();
+    if (engineTicksBefore && engineTicksAfter) {
+      const user = engineTicksAfter.user - engineTicksBefore.user;
+      const system = engineTicksAfter.system - engineTicksBefore.system;
+      engineSystemShare = round(system / Math.max(1, user + system), 2);
+    }
     if (engineCpuBefore !== null && engineCpuAfter !== null) engineCpuNs = engineCpuAfter - engineCpuBefore;
     const serverCpuAfter = await serverCpuNs();
     if (serverCpuBefore !== null && serverCpuAfter !== null) serverCpu = serverCpuAfter - serverCpuBefore;
@@ -223,6 +242,8 @@ export async function run(argv: string[]): Promise<Record<string, unknown>> {
     // The engine thread's own CPU time: the figure that stays meaningful under load.
     engineCpuSeconds: engineCpuNs === null ? null : round(engineCpuNs / 1e9, 3),
     engineCpuUsPerSentQuery: engineCpuNs === null ? null : round(engineCpuNs / 1000 / Math.max(1, stats.queries)),
+    /** Share of the engine thread's CPU spent in the kernel (sendmsg, recvmsg, epoll). */
+    engineSystemCpuShare: engineSystemShare,
     engineCpuUsPerSite: engineCpuNs === null ? null : Math.round(engineCpuNs / 1000 / Math.max(1, sites)),
     /** Sites per second the engine would scan with a core to itself (sites / engine CPU seconds). */
     engineCpuSitesPerSecond: engineCpuNs === null ? null : Math.round(sites / (engineCpuNs / 1e9)),

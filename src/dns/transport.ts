@@ -1,8 +1,10 @@
 // Sending one DNS message and receiving its answer, over UDP (a small shared pool of sockets,
 // never one per query) or TCP (one connection per query; only used after truncation). Encoding
-// and decoding go through dns-packet. An answer is accepted only when it comes from the address
-// and port the query went to, carries the query's random ID, and repeats the question; anything
-// else is counted and ignored, so a forged or stray datagram cannot complete a query.
+// and decoding go through dns-packet (a query's fixed parts are encoded once per type and flags,
+// see QueryEncoder). UDP timeouts are one deadline sweep over the queries in flight, not a timer
+// each. An answer is accepted only when it comes from the address and port the query went to,
+// carries the query's random ID, and repeats the question; anything else is counted and
+// ignored, so a forged or stray datagram cannot complete a query.
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
@@ -57,8 +59,10 @@ interface PendingQuery {
   id: number;
   request: ExchangeRequest;
   sentAt: number;
-  timer: NodeJS.Timeout;
-  finish: (result: ExchangeResult) => void;
+  /** performance.now() instant at which the query times out. */
+  expiresAt: number;
+  pooled: PooledSocket;
+  resolve: (result: ExchangeResult) => void;
 }
 
 interface PooledSocket {
@@ -90,14 +94,109 @@ function rcodeNumber(name: string, flags: number): number {
 
 /** Decodes one DNS message; throws on bytes dns-packet cannot read. */
 export function decodeMessage(bytes: Buffer): DecodedMessage {
-  const packet = dnsPacket.decode(bytes) as unknown as DecodedMessage & { rcode: string; flags: number };
-  return { ...packet, rcode: rcodeNumber(packet.rcode, packet.flags) };
+  const packet = dnsPacket.decode(bytes) as unknown as Omit<DecodedMessage, 'rcode'> & { rcode: string | number; flags: number };
+  // The decoded object is ours: its rcode name becomes the number in place (a copy would cost more
+  // than the decode's own bookkeeping).
+  packet.rcode = rcodeNumber(packet.rcode as string, packet.flags);
+  return packet as DecodedMessage;
 }
+
+/** dns-packet's name codec, which it exports but @types/dns-packet does not declare. */
+const nameCodec = (
+  dnsPacket as unknown as {
+    name: { encode: ((name: string, buf: Buffer, offset: number) => Buffer) & { bytes: number }; encodingLength(name: string): number };
+  }
+).name;
+
+/** The bytes of a query before and after its name, for one (type, RD, EDNS, DO) combination. */
+interface QueryTemplate {
+  head: Buffer; // the 12-byte header, ID zero
+  tail: Buffer; // QTYPE, QCLASS and the OPT record, if any
+}
+
+/**
+ * Builds query messages. dns-packet encodes each combination of type and flags once (around the
+ * root name) and each name; the message is those bytes spliced with the ID written in, which is
+ * byte for byte what dns-packet's encode of the whole query gives, without redoing the header
+ * and OPT record per query.
+ */
+export class QueryEncoder {
+  private readonly templates = new Map<string, Array<QueryTemplate | undefined>>();
+
+  constructor(private readonly ednsUdpSize: number) {}
+
+  private template(type: RRType, variant: number, recursionDesired: boolean, edns: boolean, dnssecOk: boolean): QueryTemplate {
+    let variants = this.templates.get(type);
+    if (variants === undefined) {
+      variants = [];
+      this.templates.set(type, variants);
+    }
+    let template = variants[variant];
+    if (template === undefined) {
+      const root = this.encodeWhole(type, '.', 0, recursionDesired, edns, dnssecOk);
+      // The root name is the single zero byte right after the header.
+      template = { head: root.subarray(0, 12), tail: root.subarray(13) };
+      variants[variant] = template;
+    }
+    return template;
+  }
+
+  /** The query as dns-packet encodes it in one go (the reference the templates are cut from). */
+  encodeWhole(type: RRType, name: string, id: number, recursionDesired: boolean, edns: boolean, dnssecOk: boolean): Buffer {
+    return dnsPacket.encode({
+      type: 'query',
+      id,
+      flags: recursionDesired ? dnsPacket.RECURSION_DESIRED : 0,
+      questions: [{ type, name, class: 'IN' }],
+      additionals: edns
+        ? [
+            {
+              type: 'OPT',
+              name: '.',
+              udpPayloadSize: this.ednsUdpSize,
+              extendedRcode: 0,
+              ednsVersion: 0,
+              flags: dnssecOk ? dnsPacket.DNSSEC_OK : 0,
+              flag_do: dnssecOk,
+              options: [],
+            },
+          ]
+        : [],
+    });
+  }
+
+  /** The query message for `request` with `id`; `prefix` spare bytes are left at the front (TCP's length). */
+  encode(request: ExchangeRequest, id: number, prefix = 0): Buffer {
+    const edns = request.edns;
+    const dnssecOk = edns && request.dnssecOk;
+    const variant = (request.recursionDesired ? 1 : 0) | (edns ? 2 : 0) | (dnssecOk ? 4 : 0);
+    const template = this.template(request.type, variant, request.recursionDesired, edns, dnssecOk);
+    const nameLength = nameCodec.encodingLength(request.name);
+    const message = Buffer.allocUnsafe(prefix + 12 + nameLength + template.tail.length);
+    template.head.copy(message, prefix);
+    message.writeUInt16BE(id, prefix);
+    nameCodec.encode(request.name, message, prefix + 12);
+    if (nameCodec.encode.bytes !== nameLength) throw new Error(`name ${JSON.stringify(request.name)} did not encode to its length`);
+    template.tail.copy(message, prefix + 12 + nameLength);
+    return message;
+  }
+}
+
+/** Timeouts are swept at most this often (so a timeout may fire up to this much late). */
+const SWEEP_GRANULARITY_MS = 5;
 
 export class Transport {
   private readonly pools: Record<4 | 6, PooledSocket[] | null> = { 4: null, 6: null };
   /** Sockets connected to one frequently used server (the recursive resolvers), by 'address|port'. */
   private readonly connectedPools = new Map<string, PooledSocket[]>();
+  /** connectedPools by the server object asked (the resolvers are the same objects every time). */
+  private readonly connectedPoolByServer = new WeakMap<ServerAddress, PooledSocket[]>();
+  private readonly encoder: QueryEncoder;
+  /** UDP queries in flight, in every pooled socket's `pending` (kept for the sweep and inFlight). */
+  private pendingCount = 0;
+  private sweepTimer: NodeJS.Timeout | undefined;
+  /** When the sweep timer fires (Infinity when none is set). */
+  private sweepAt = Infinity;
   private nextSocket = 0;
   private randomPool = Buffer.alloc(0);
   private randomOffset = 0;
@@ -115,6 +214,7 @@ export class Transport {
 
   constructor(private readonly options: TransportOptions) {
     if (!(options.udpSockets >= 1)) throw new Error(`udpSockets must be at least 1 (got ${options.udpSockets})`);
+    this.encoder = new QueryEncoder(options.ednsUdpSize);
   }
 
   /** A query ID from the OS CSPRNG (drawn in bulk: one syscall per 2,048 IDs). */
@@ -126,29 +226,6 @@ export class Transport {
     const id = this.randomPool.readUInt16BE(this.randomOffset);
     this.randomOffset += 2;
     return id;
-  }
-
-  private encode(request: ExchangeRequest, id: number): Buffer {
-    return dnsPacket.encode({
-      type: 'query',
-      id,
-      flags: request.recursionDesired ? dnsPacket.RECURSION_DESIRED : 0,
-      questions: [{ type: request.type, name: request.name, class: 'IN' }],
-      additionals: request.edns
-        ? [
-            {
-              type: 'OPT',
-              name: '.',
-              udpPayloadSize: this.options.ednsUdpSize,
-              extendedRcode: 0,
-              ednsVersion: 0,
-              flags: request.dnssecOk ? dnsPacket.DNSSEC_OK : 0,
-              flag_do: request.dnssecOk,
-              options: [],
-            },
-          ]
-        : [],
-    });
   }
 
   private pool(family: 4 | 6): PooledSocket[] {
@@ -171,9 +248,15 @@ export class Transport {
 
   /** Connected sockets for `server` once they are ready, else null (the shared pool serves meanwhile). */
   private connectedPool(server: ServerAddress): PooledSocket[] | null {
+    const ready = this.connectedPoolByServer.get(server);
+    if (ready) return ready;
     const key = `${server.address}|${server.port}`;
     const existing = this.connectedPools.get(key);
-    if (existing) return existing.every((p) => p.connected) ? existing : null;
+    if (existing) {
+      if (!existing.every((p) => p.connected)) return null;
+      this.connectedPoolByServer.set(server, existing);
+      return existing;
+    }
     const pool: PooledSocket[] = [];
     for (let i = 0; i < this.options.udpSockets; i++) {
       const socket = dgram.createSocket(server.family === 6 ? 'udp6' : 'udp4');
@@ -233,17 +316,50 @@ export class Transport {
     } catch (err) {
       // Right source, right ID, unreadable bytes: that server's answer is broken.
       this.counters.malformedAnswers++;
-      pooled.pending.delete(pending.id);
-      pending.finish({ kind: 'malformed', error: `undecodable answer: ${(err as Error).message}`, rttMs: performance.now() - pending.sentAt });
+      this.settle(pending, { kind: 'malformed', error: `undecodable answer: ${(err as Error).message}`, rttMs: performance.now() - pending.sentAt });
       return;
     }
     if (!this.questionMatches(message, pending.request)) {
       this.counters.wrongQuestionAnswers++;
       return;
     }
-    pooled.pending.delete(pending.id);
-    pending.finish({ kind: 'response', message, rttMs: performance.now() - pending.sentAt });
+    this.settle(pending, { kind: 'response', message, rttMs: performance.now() - pending.sentAt });
   }
+
+  /** Ends a UDP query still in flight (a no-op for one already ended). */
+  private settle(pending: PendingQuery, result: ExchangeResult): void {
+    const pendingOfSocket = pending.pooled.pending;
+    if (pendingOfSocket.get(pending.id) !== pending) return;
+    pendingOfSocket.delete(pending.id);
+    this.pendingCount--;
+    pending.resolve(result);
+  }
+
+  /** Arms the sweep for a query expiring at `expiresAt` unless one fires by then already. */
+  private scheduleSweep(expiresAt: number): void {
+    if (this.sweepAt <= expiresAt) return;
+    if (this.sweepTimer !== undefined) clearTimeout(this.sweepTimer);
+    const delay = Math.max(SWEEP_GRANULARITY_MS, Math.ceil(expiresAt - performance.now()));
+    this.sweepAt = performance.now() + delay;
+    this.sweepTimer = setTimeout(this.sweep, delay);
+  }
+
+  /** Times out every UDP query past its instant, then re-arms for the earliest one left. */
+  private readonly sweep = (): void => {
+    this.sweepTimer = undefined;
+    this.sweepAt = Infinity;
+    if (this.pendingCount === 0) return;
+    const now = performance.now();
+    let earliest = Infinity;
+    for (const pooled of this.allPooled()) {
+      for (const pending of pooled.pending.values()) {
+        // Deleting the current entry while iterating a Map is safe.
+        if (pending.expiresAt <= now) this.settle(pending, { kind: 'timeout', rttMs: now - pending.sentAt });
+        else if (pending.expiresAt < earliest) earliest = pending.expiresAt;
+      }
+    }
+    if (earliest !== Infinity) this.scheduleSweep(earliest);
+  };
 
   /**
    * One UDP exchange. Never rejects. `connected` asks for sockets connect()ed to the server, for
@@ -258,43 +374,36 @@ export class Transport {
       return Promise.resolve({ kind: 'network-error', error: (err as Error).message, rttMs: 0 });
     }
     const pooled = pool[this.nextSocket++ % pool.length]!;
+    if (this.nextSocket > 1e9) this.nextSocket = 0;
     let id = this.randomId();
     while (pooled.pending.has(id)) id = this.randomId();
     let message: Buffer;
     try {
-      message = this.encode(request, id);
+      message = this.encoder.encode(request, id);
     } catch (err) {
       return Promise.resolve({ kind: 'network-error', error: `cannot encode query: ${(err as Error).message}`, rttMs: 0 });
     }
-    return new Promise<ExchangeResult>((resolve) => {
-      const sentAt = performance.now();
-      let done = false;
-      const finish = (result: ExchangeResult): void => {
-        if (done) return;
-        done = true;
-        clearTimeout(pending.timer);
-        resolve(result);
-      };
-      const pending: PendingQuery = {
-        id,
-        request,
-        sentAt,
-        finish,
-        timer: setTimeout(() => {
-          if (pooled.pending.get(id) === pending) pooled.pending.delete(id);
-          finish({ kind: 'timeout', rttMs: performance.now() - sentAt });
-        }, request.timeoutMs),
-      };
-      pooled.pending.set(id, pending);
-      this.counters.udpSent++;
-      const afterSend = (err: Error | null) => {
-        if (!err) return;
-        if (pooled.pending.get(id) === pending) pooled.pending.delete(id);
-        finish({ kind: 'network-error', error: `${(err as NodeJS.ErrnoException).code ?? 'send failed'}: ${err.message}`, rttMs: performance.now() - sentAt });
-      };
-      if (pooled.connected) pooled.socket.send(message, afterSend);
-      else pooled.socket.send(message, request.server.port, request.server.address, afterSend);
-    });
+    let resolve!: (result: ExchangeResult) => void;
+    const promise = new Promise<ExchangeResult>((settle) => (resolve = settle));
+    const sentAt = performance.now();
+    const pending: PendingQuery = { id, request, sentAt, expiresAt: sentAt + request.timeoutMs, pooled, resolve };
+    pooled.pending.set(id, pending);
+    this.pendingCount++;
+    this.scheduleSweep(pending.expiresAt);
+    this.counters.udpSent++;
+    // Node reports a failed send only to a callback, so each send has one.
+    const afterSend = (err: Error | null) => {
+      if (err) {
+        this.settle(pending, {
+          kind: 'network-error',
+          error: `${(err as NodeJS.ErrnoException).code ?? 'send failed'}: ${err.message}`,
+          rttMs: performance.now() - sentAt,
+        });
+      }
+    };
+    if (pooled.connected) pooled.socket.send(message, afterSend);
+    else pooled.socket.send(message, request.server.port, request.server.address, afterSend);
+    return promise;
   }
 
   /** One TCP exchange on a fresh connection (RFC 7766 framing: a two-byte length prefix). Never rejects. */
@@ -304,8 +413,8 @@ export class Transport {
     const id = this.randomId();
     let query: Buffer;
     try {
-      const body = this.encode(request, id);
-      query = Buffer.concat([Buffer.from([body.length >> 8, body.length & 0xff]), body]);
+      query = this.encoder.encode(request, id, 2);
+      query.writeUInt16BE(query.length - 2, 0);
     } catch (err) {
       return Promise.resolve({ kind: 'network-error', error: `cannot encode query: ${(err as Error).message}`, rttMs: 0 });
     }
@@ -367,20 +476,20 @@ export class Transport {
   }
 
   get inFlight(): number {
-    let count = this.tcpSockets.size;
-    for (const pooled of this.allPooled()) count += pooled.pending.size;
-    return count;
+    return this.tcpSockets.size + this.pendingCount;
   }
 
   async close(): Promise<void> {
     this.closed = true;
+    if (this.sweepTimer !== undefined) clearTimeout(this.sweepTimer);
+    this.sweepTimer = undefined;
+    this.sweepAt = Infinity;
     for (const socket of this.tcpSockets) socket.destroy();
     const closing: Array<Promise<void>> = [];
     for (const pooled of this.allPooled()) {
       for (const pending of pooled.pending.values()) {
-        pending.finish({ kind: 'network-error', error: 'transport closed', rttMs: performance.now() - pending.sentAt });
+        this.settle(pending, { kind: 'network-error', error: 'transport closed', rttMs: performance.now() - pending.sentAt });
       }
-      pooled.pending.clear();
       closing.push(new Promise<void>((resolve) => pooled.socket.close(() => resolve())));
     }
     this.pools[4] = null;

@@ -1,0 +1,116 @@
+import fc from 'fast-check';
+import { QueryEncoder, Transport, type ExchangeRequest } from '../../../src/dns/transport';
+import { parseServerAddress } from '../../../src/dns/servers';
+import type { RRType } from '../../../src/dns/types';
+import { a, reply, startResponder, type Responder } from './support/responder';
+
+const TYPES: RRType[] = ['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'CAA', 'DS', 'DNSKEY', 'NS', 'SOA'];
+
+describe('QueryEncoder', () => {
+  const encoder = new QueryEncoder(1232);
+  const label = fc.stringMatching(/^[a-z0-9_-]{1,20}$/);
+  const name = fc.array(label, { minLength: 1, maxLength: 5 }).map((labels) => labels.join('.'));
+
+  test('property: a spliced query is byte for byte what dns-packet encodes for the whole query', () => {
+    fc.assert(
+      fc.property(
+        name,
+        fc.constantFrom(...TYPES),
+        fc.integer({ min: 0, max: 0xffff }),
+        fc.boolean(),
+        fc.boolean(),
+        fc.boolean(),
+        (qname, type, id, recursionDesired, edns, dnssecOk) => {
+          const request = { name: qname, type, recursionDesired, edns, dnssecOk } as ExchangeRequest;
+          const expected = encoder.encodeWhole(type, qname, id, recursionDesired, edns, edns && dnssecOk);
+          expect(encoder.encode(request, id)).toEqual(expected);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  test('leaves room in front for the TCP length prefix, the same bytes after it', () => {
+    const request = { name: 'example.com', type: 'TXT', recursionDesired: true, edns: true, dnssecOk: false } as ExchangeRequest;
+    const framed = encoder.encode(request, 0x1234, 2);
+    expect(framed.subarray(2)).toEqual(encoder.encode(request, 0x1234));
+  });
+
+  test('DO is never set without EDNS (there is no OPT record to carry it)', () => {
+    const request = { name: 'example.com', type: 'DS', recursionDesired: true, edns: false, dnssecOk: true } as ExchangeRequest;
+    expect(encoder.encode(request, 7)).toEqual(encoder.encodeWhole('DS', 'example.com', 7, true, false, false));
+  });
+});
+
+describe('UDP timeouts (one deadline sweep for every query in flight)', () => {
+  let responder: Responder;
+  let transport: Transport;
+  beforeAll(async () => {
+    responder = await startResponder(() => []);
+  });
+  afterAll(async () => {
+    await responder.stop();
+  });
+  beforeEach(() => {
+    transport = new Transport({ udpSockets: 2, ednsUdpSize: 1232 });
+  });
+  afterEach(async () => {
+    await transport.close();
+  });
+
+  const exchange = (name: string, timeoutMs: number): ExchangeRequest => ({
+    server: parseServerAddress(responder.server),
+    name,
+    type: 'A',
+    recursionDesired: true,
+    edns: true,
+    dnssecOk: false,
+    timeoutMs,
+  });
+
+  test('each query times out after its own timeout, shorter ones first, answered ones not at all', async () => {
+    responder.setHandler((q) => (q.name.startsWith('answered') ? reply({ answers: [a(q.name, '192.0.2.1')] }) : []));
+    const started = performance.now();
+    const ended: Array<[string, number, string]> = [];
+    const ask = (name: string, timeoutMs: number) =>
+      transport.udp(exchange(name, timeoutMs)).then((result) => ended.push([name, performance.now() - started, result.kind]));
+    await Promise.all([ask('slow.example', 150), ask('answered.example', 150), ask('fast.example', 40), ask('middle.example', 90)]);
+    expect(ended.map(([name, , kind]) => [name, kind])).toEqual([
+      ['answered.example', 'response'],
+      ['fast.example', 'timeout'],
+      ['middle.example', 'timeout'],
+      ['slow.example', 'timeout'],
+    ]);
+    const elapsed = Object.fromEntries(ended.map(([name, ms]) => [name, ms]));
+    expect(elapsed['fast.example']).toBeGreaterThanOrEqual(39);
+    expect(elapsed['middle.example']).toBeGreaterThanOrEqual(89);
+    expect(elapsed['slow.example']).toBeGreaterThanOrEqual(149);
+    expect(transport.inFlight).toBe(0);
+  });
+
+  test('a query asked after the sweep was armed for a later instant still times out on time', async () => {
+    responder.setHandler(() => []);
+    const long = transport.udp(exchange('long.example', 300));
+    const started = performance.now();
+    const short = await transport.udp(exchange('short.example', 30));
+    expect(short.kind).toBe('timeout');
+    expect(performance.now() - started).toBeLessThan(250);
+    expect(transport.inFlight).toBe(1);
+    expect((await long).kind).toBe('timeout');
+    expect(transport.inFlight).toBe(0);
+  });
+
+  test('close ends every query in flight as a network error and leaves no timer behind', async () => {
+    responder.setHandler(() => []);
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const timersBefore = timers();
+    const pending = Array.from({ length: 5 }, (_, i) => transport.udp(exchange(`q${i}.example`, 10_000)));
+    expect(transport.inFlight).toBe(5);
+    expect(timers()).toBe(timersBefore + 1); // one sweep timer for all five
+    await transport.close();
+    expect(timers()).toBe(timersBefore);
+    const results = await Promise.all(pending);
+    expect(results.every((r) => r.kind === 'network-error')).toBe(true);
+    expect(transport.inFlight).toBe(0);
+  });
+});

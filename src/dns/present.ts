@@ -18,11 +18,23 @@ function absolute(name: string): string {
 
 function hostName(name: string): string {
   const lower = name.toLowerCase();
-  return lower === '.' ? '' : lower.replace(/\.$/, '');
+  if (lower === '.') return '';
+  return lower.endsWith('.') ? lower.slice(0, -1) : lower;
+}
+
+/** True when every byte is printable ASCII other than `"` and `\` (nothing to escape). */
+function isPlainText(bytes: Buffer): boolean {
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i]!;
+    if (byte < 0x20 || byte > 0x7e || byte === 0x22 || byte === 0x5c) return false;
+  }
+  return true;
 }
 
 /** dnspython's `_escapify`: `"` and `\` get a backslash, bytes outside 0x20..0x7e become \DDD. */
 export function escapeCharacterString(bytes: Buffer): string {
+  // Most strings have nothing to escape; their text is their bytes.
+  if (isPlainText(bytes)) return bytes.toString('latin1');
   let out = '';
   for (const byte of bytes) {
     if (byte === 0x22 || byte === 0x5c) out += '\\' + String.fromCharCode(byte);
@@ -73,12 +85,19 @@ export function presentRecord(type: RRType, answer: WireAnswer): Presented {
       };
     }
     case 'TXT': {
-      const parts = (Array.isArray(data) ? data : [data]).map(asBuffer);
-      return {
-        text: parts.map((part) => `"${escapeCharacterString(part)}"`).join(' '),
-        // Strings are decoded as UTF-8 (invalid bytes become U+FFFD); the exact bytes survive in `text`.
-        data: { type, strings: parts.map((part) => part.toString('utf8')) },
-      };
+      const parts: unknown[] = Array.isArray(data) ? data : [data];
+      let text = '';
+      const strings: string[] = [];
+      for (let i = 0; i < parts.length; i++) {
+        const part = asBuffer(parts[i]);
+        const plain = isPlainText(part);
+        const escaped = plain ? part.toString('latin1') : escapeCharacterString(part);
+        text += i === 0 ? `"${escaped}"` : ` "${escaped}"`;
+        // Strings are decoded as UTF-8 (invalid bytes become U+FFFD); the exact bytes survive in
+        // `text`. For plain ASCII both decodings are the same string.
+        strings.push(plain ? escaped : part.toString('utf8'));
+      }
+      return { text, data: { type, strings } };
     }
     case 'CAA': {
       const caa = data as { flags: number; tag: string; value: string };
@@ -163,7 +182,7 @@ export function extractAnswers(qname: string, qtype: RRType, answers: readonly W
   const data: RecordData[] = [];
   let ttl: number | undefined;
   for (const answer of answers) {
-    if (answer.type !== qtype || hostName(answer.name) !== owner) continue;
+    if (answer.type !== qtype || (answer.name !== owner && hostName(answer.name) !== owner)) continue;
     if (answer.class !== undefined && answer.class !== 'IN') continue;
     const presented = presentRecord(qtype, answer);
     records.push(presented.text);

@@ -159,7 +159,7 @@ export function createScanner(input: ScannerOptions): Scanner {
               return { address: server.address, ns: nsAnswer, soa: soaAnswer };
             }),
           );
-          return { ...addresses, direct };
+          return { host: addresses.host, a: addresses.a, aaaa: addresses.aaaa, direct };
         }),
       );
     });

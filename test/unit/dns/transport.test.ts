@@ -42,6 +42,56 @@ describe('QueryEncoder', () => {
   });
 });
 
+describe('UDP sends (flushed once per event-loop turn)', () => {
+  let responder: Responder;
+  let transport: Transport;
+  beforeAll(async () => {
+    responder = await startResponder((q) => reply({ answers: [a(q.name, '192.0.2.1')] }));
+  });
+  afterAll(async () => {
+    await responder.stop();
+  });
+  beforeEach(() => {
+    responder.received.length = 0;
+    transport = new Transport({ udpSockets: 2, ednsUdpSize: 1232 });
+  });
+  afterEach(async () => {
+    await transport.close();
+  });
+
+  const request = (name: string, server = parseServerAddress(responder.server)): ExchangeRequest => ({
+    server,
+    name,
+    type: 'A',
+    recursionDesired: true,
+    edns: true,
+    dnssecOk: false,
+    timeoutMs: 2000,
+  });
+
+  test('every query made in one turn is sent and answered', async () => {
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => transport.udp(request(`burst${i}.example`), i % 2 === 0)));
+    expect(results.map((r) => r.kind)).toEqual(Array(50).fill('response'));
+    expect(new Set(responder.received.map((q) => q.name)).size).toBe(50);
+    expect(transport.counters.udpSent).toBe(50);
+  });
+
+  test('a send the socket refuses ends as a network error, never an exception', async () => {
+    const result = await transport.udp(request('bad-port.example', { address: '127.0.0.1', port: 0, family: 4 }));
+    expect(result.kind).toBe('network-error');
+    expect(result.kind === 'network-error' && result.error).toMatch(/port/i);
+    expect(transport.inFlight).toBe(0);
+  });
+
+  test('a query closed before its turn is flushed is not sent', async () => {
+    const pending = transport.udp(request('never-sent.example'));
+    await transport.close();
+    expect((await pending).kind).toBe('network-error');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(responder.received).toHaveLength(0);
+  });
+});
+
 describe('UDP timeouts (one deadline sweep for every query in flight)', () => {
   let responder: Responder;
   let transport: Transport;

@@ -66,6 +66,9 @@ export async function runWorkerProcess(kind: 'scan' | 'process'): Promise<void> 
     { temporalAddress: config.temporal.address, namespace: config.temporal.namespace, metricsUrl: metrics?.url, sdkMetricsAddress: config.metrics.sdkBindAddress },
     `dnstats ${kind} worker ${identity} polling ${config.temporal.address} namespace ${config.temporal.namespace}`,
   );
+  // A parent that started this worker (src/workers/spawn.ts) learns it is polling whatever the
+  // log level.
+  process.send?.({ type: 'dnstats-worker-ready', kind, identity });
   try {
     await worker.run();
   } finally {

@@ -10,10 +10,12 @@ const ROOT = path.resolve(__dirname, '..', '..');
 export interface WorkerProcess {
   kind: 'scan' | 'process';
   child: ChildProcess;
-  /** Resolves once the worker prints that it is polling. */
+  /** Resolves once the worker reports (over IPC) that it is polling. */
   ready: Promise<void>;
   /** Peak resident memory so far (VmHWM), in MB; null once the process is gone. */
   peakRssMb(): number | null;
+  /** CPU time used so far (user + system), in seconds; the last reading once the process is gone. */
+  cpuSeconds(): number | null;
   /** SIGTERM, then SIGKILL after the grace time. */
   stop(graceMs?: number): Promise<void>;
   kill(): void;
@@ -24,7 +26,7 @@ export function spawnWorkerProcess(kind: 'scan' | 'process', env: NodeJS.Process
   const entry = path.join(ROOT, 'src', 'workers', `${kind}-worker.ts`);
   // node itself with tsx's loader, not the tsx CLI (which runs node as a grandchild): a SIGKILL
   // must reach the worker, and the memory read must be the worker's.
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   let output = '';
   const log = options.logFile ? fs.createWriteStream(options.logFile, { flags: 'a' }) : null;
   const ready = new Promise<void>((resolve, reject) => {
@@ -32,14 +34,17 @@ export function spawnWorkerProcess(kind: 'scan' | 'process', env: NodeJS.Process
       const text = chunk.toString();
       output = (output + text).slice(-20_000);
       log?.write(text);
-      if (text.includes('polling')) resolve();
     };
+    child.on('message', (message: { type?: string }) => {
+      if (message?.type === 'dnstats-worker-ready') resolve();
+    });
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
     child.once('exit', (code, signal) => reject(new Error(`${kind} worker exited before polling (${code ?? signal}):\n${output.slice(-4000)}`)));
   });
   ready.catch(() => undefined);
   let lastPeak: number | null = null;
+  let lastCpu: number | null = null;
   return {
     kind,
     child,
@@ -54,10 +59,27 @@ export function spawnWorkerProcess(kind: 'scan' | 'process', env: NodeJS.Process
       }
       return lastPeak;
     },
+    cpuSeconds() {
+      lastCpu = processCpuSeconds(child.pid) ?? lastCpu;
+      return lastCpu;
+    },
     stop: (graceMs = 15_000) => stopChild(child, graceMs),
     kill: () => {
       child.kill('SIGKILL');
     },
     output: () => output,
   };
+}
+
+/** utime + stime of a process from /proc (Linux), in seconds. */
+export function processCpuSeconds(pid: number | undefined): number | null {
+  if (!pid) return null;
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name; utime and stime are the 14th and 15th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
 }

@@ -57,6 +57,7 @@ export function createProcessWorker(deps: ProcessWorkerDeps): Promise<Worker> {
       ...createAnalysisActivities({ db: deps.db }),
       ...createEmailActivities({ mailer: deps.mailer }),
       ...createImportActivities({ db: deps.db }),
+      ...createPublishActivities({ db: deps.db }),
       ...(deps.extraActivities ?? {}),
     },
     maxConcurrentActivityTaskExecutions: deps.activitySlots,

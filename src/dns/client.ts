@@ -271,6 +271,8 @@ export class DnsClient {
           edns,
           dnssecOk: edns && request.dnssecOk === true,
           timeoutMs: Math.ceil(Math.max(1, Math.min(this.options.timeoutMs, deadline - performance.now()))),
+          // Only a shared answer's negative-caching TTL reads the authority section.
+          authorities: details !== undefined,
         };
         attempts++;
         if (attempts > 1) this.counts.retries++;

@@ -33,6 +33,8 @@ export interface ExchangeRequest {
   edns: boolean;
   dnssecOk: boolean;
   timeoutMs: number;
+  /** Whether the answer's authority section is decoded (default true; see decodeMessage). */
+  authorities?: boolean;
 }
 
 export type ExchangeResult =
@@ -94,8 +96,17 @@ function rcodeNumber(name: string, flags: number): number {
   return RCODE_NAMES[name] ?? flags & 0xf;
 }
 
-/** Decodes one DNS message; throws on bytes dns-packet cannot read. */
-export function decodeMessage(bytes: Buffer): DecodedMessage {
+/**
+ * Decodes one DNS message; throws on bytes dns-packet cannot read. The additional section (OPT,
+ * glue) is never read by the engine and the authority section only for negative-caching TTLs, so
+ * they are not decoded: dns-packet decodes every record the header counts, and those counts are
+ * zeroed in `bytes` (the received datagram, ours to change) before it reads them.
+ */
+export function decodeMessage(bytes: Buffer, withAuthorities = true): DecodedMessage {
+  if (bytes.length >= 12) {
+    bytes.writeUInt16BE(0, 10); // ARCOUNT
+    if (!withAuthorities) bytes.writeUInt16BE(0, 8); // NSCOUNT
+  }
   const packet = dnsPacket.decode(bytes) as unknown as Omit<DecodedMessage, 'rcode'> & { rcode: string | number; flags: number };
   // The decoded object is ours: its rcode name becomes the number in place (a copy would cost more
   // than the decode's own bookkeeping).
@@ -316,7 +327,7 @@ export class Transport {
     }
     let message: DecodedMessage;
     try {
-      message = decodeMessage(bytes);
+      message = decodeMessage(bytes, pending.request.authorities !== false);
     } catch (err) {
       // Right source, right ID, unreadable bytes: that server's answer is broken.
       this.counters.malformedAnswers++;
@@ -480,7 +491,7 @@ export class Transport {
           }
           let message: DecodedMessage;
           try {
-            message = decodeMessage(bytes);
+            message = decodeMessage(bytes, request.authorities !== false);
           } catch (err) {
             this.counters.malformedAnswers++;
             finish({ kind: 'malformed', error: `undecodable answer: ${(err as Error).message}`, rttMs: performance.now() - sentAt });

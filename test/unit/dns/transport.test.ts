@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { QueryEncoder, Transport, type ExchangeRequest } from '../../../src/dns/transport';
+import * as dnsPacket from 'dns-packet';
+import { QueryEncoder, Transport, decodeMessage, type ExchangeRequest } from '../../../src/dns/transport';
 import { parseServerAddress } from '../../../src/dns/servers';
 import type { RRType } from '../../../src/dns/types';
 import { a, reply, startResponder, type Responder } from './support/responder';
@@ -39,6 +40,33 @@ describe('QueryEncoder', () => {
   test('DO is never set without EDNS (there is no OPT record to carry it)', () => {
     const request = { name: 'example.com', type: 'DS', recursionDesired: true, edns: false, dnssecOk: true } as ExchangeRequest;
     expect(encoder.encode(request, 7)).toEqual(encoder.encodeWhole('DS', 'example.com', 7, true, false, false));
+  });
+});
+
+describe('decodeMessage', () => {
+  const nxdomain = () =>
+    dnsPacket.encode({
+      type: 'response',
+      id: 9,
+      flags: 3,
+      questions: [{ type: 'A', name: 'gone.example', class: 'IN' }],
+      authorities: [{ type: 'SOA', name: 'example', ttl: 600, data: { mname: 'ns.example', rname: 'h.example', serial: 1, refresh: 2, retry: 3, expire: 4, minimum: 300 } }],
+      additionals: [{ type: 'A', name: 'ns.example', ttl: 60, data: '192.0.2.53' }],
+    });
+
+  test('reads the authority section only when asked, the additional section never', () => {
+    const withAuthorities = decodeMessage(nxdomain());
+    expect(withAuthorities).toMatchObject({ id: 9, rcode: 3, questions: [{ name: 'gone.example', type: 'A' }] });
+    expect(withAuthorities.authorities).toMatchObject([{ type: 'SOA', ttl: 600, data: { minimum: 300 } }]);
+    expect((withAuthorities as unknown as { additionals: unknown[] }).additionals).toEqual([]);
+    expect(decodeMessage(nxdomain(), false).authorities).toEqual([]);
+  });
+
+  test('garbage in a section it does not read does not make the answer unreadable', () => {
+    const bytes = nxdomain();
+    const truncatedAdditional = bytes.subarray(0, bytes.length - 8); // the glue record cut short
+    expect(() => dnsPacket.decode(Buffer.from(truncatedAdditional))).toThrow();
+    expect(decodeMessage(Buffer.from(truncatedAdditional)).rcode).toBe(3);
   });
 });
 

@@ -1,5 +1,5 @@
 // `npm run bench -- lab-server --sites 100000 [--seed N] [--concurrency 500] [--timeout-ms 1000]
-//   [--precompute on|off] [--client engine|replay] [--window 512]`
+//   [--precompute on|off] [--client engine|replay] [--window 512] [--profile out.cpuprofile]`
 // The lab DNS server's cost per query. The server runs in this process, the client in a child
 // process, so this process's CPU time (process.cpuUsage: user + system, which stays meaningful on a
 // loaded machine where wall-clock figures do not) is the server's alone.
@@ -9,7 +9,9 @@
 // `replay` first records the engine's questions for the sites (one scan, not measured) and then sends
 // them all again from a cheap pre-encoded client, to see what the server can take when the client
 // costs little.
+import fs from 'node:fs';
 import os from 'node:os';
+import { Session } from 'node:inspector/promises';
 import dgram from 'node:dgram';
 import { fork, type ChildProcess } from 'node:child_process';
 import { createScanner, type ScannerOptions } from '../src/dns/scanner';
@@ -24,10 +26,11 @@ interface Flags {
   precompute: boolean | undefined;
   client: 'engine' | 'replay';
   window: number;
+  profile: string | undefined;
 }
 
 function parseFlags(argv: string[]): Flags {
-  const flags: Flags = { sites: 100_000, seed: 1, concurrency: 500, timeoutMs: 1000, precompute: undefined, client: 'engine', window: 512 };
+  const flags: Flags = { sites: 100_000, seed: 1, concurrency: 500, timeoutMs: 1000, precompute: undefined, client: 'engine', window: 512, profile: undefined };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     const value = argv[i + 1];
@@ -55,6 +58,11 @@ function parseFlags(argv: string[]): Flags {
       case '--precompute':
         if (value !== 'on' && value !== 'off') throw new Error(`--precompute must be on or off (got ${JSON.stringify(value)})`);
         flags.precompute = value === 'on';
+        i++;
+        break;
+      case '--profile':
+        if (value === undefined) throw new Error('--profile needs a file name');
+        flags.profile = value;
         i++;
         break;
       case '--client':
@@ -124,6 +132,9 @@ export async function run(argv: string[]): Promise<Record<string, unknown>> {
     peakRss = Math.max(peakRss, usage.rss);
     peakHeap = Math.max(peakHeap, usage.heapUsed);
   }, 250);
+  // --profile: a V8 CPU profile of the server over the measured window (open it in Chrome DevTools).
+  const profiler = flags.profile ? new Session() : undefined;
+  profiler?.connect();
   let cpuAtStart = process.cpuUsage();
   let eluAtStart = performance.eventLoopUtilization();
   let queriesAtStart = server.stats();
@@ -135,6 +146,7 @@ export async function run(argv: string[]): Promise<Record<string, unknown>> {
     result = await new Promise((resolve, reject) => {
       child.on('message', (message: ClientMessage) => {
         if (message.kind === 'measure-start') {
+          if (profiler) void profiler.post('Profiler.enable').then(() => profiler!.post('Profiler.start'));
           cpuAtStart = process.cpuUsage();
           eluAtStart = performance.eventLoopUtilization();
           queriesAtStart = server.stats();
@@ -148,6 +160,11 @@ export async function run(argv: string[]): Promise<Record<string, unknown>> {
       child.once('exit', (code) => reject(new Error(`bench client exited with code ${code}`)));
       child.send(job);
     });
+    if (profiler) {
+      const { profile } = await profiler.post('Profiler.stop');
+      fs.writeFileSync(flags.profile!, JSON.stringify(profile));
+      profiler.disconnect();
+    }
   } finally {
     clearInterval(memoryTimer);
     child.kill();

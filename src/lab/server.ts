@@ -13,6 +13,7 @@
 // or are encoded on first demand and cached. Unusual queries (no or several questions, another
 // class, compression in the question, EDNS options...) take the full dns-packet path.
 import dgram from 'node:dgram';
+import dns from 'node:dns';
 import net from 'node:net';
 import dnsPacket from 'dns-packet';
 import { ViewAnswers, LazyAnswers, WireArena, type LazyEntry } from './answer-store';
@@ -339,7 +340,7 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
   }
 
   async function listenUdp(view: View, address: string, port: number): Promise<dgram.Socket> {
-    const socket = dgram.createSocket({ type: net.isIPv6(address) ? 'udp6' : 'udp4', recvBufferSize: 1 << 22, sendBufferSize: 1 << 22 });
+    const socket = dgram.createSocket({ type: net.isIPv6(address) ? 'udp6' : 'udp4', recvBufferSize: 1 << 22, sendBufferSize: 1 << 22, lookup: literalLookup });
     socket.on('message', (msg, rinfo) => {
       respond(view, msg, 'udp', (wire) => {
         if (!stopped) socket.send(wire, rinfo.port, rinfo.address);
@@ -464,6 +465,16 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
     },
     stop: closeAll,
   };
+}
+
+/**
+ * dgram passes every send's address through `lookup` (dns.lookup by default, which answers even an
+ * IP literal on a later tick). Replies go to the IP literal a query came from: answer at once.
+ */
+function literalLookup(address: string, family: number | dns.LookupOneOptions, callback: (err: NodeJS.ErrnoException | null, address: string, family: number) => void): void {
+  const version = net.isIP(address);
+  if (version !== 0) callback(null, address, version);
+  else dns.lookup(address, family as dns.LookupOneOptions, callback);
 }
 
 function toPacketAnswer(record: LabRecord): dnsPacket.Answer {

@@ -166,15 +166,16 @@ const MAX_CNAME_CHAIN = 16;
  * order. Records owned by other names (which a server has no business sending) are ignored.
  */
 export function extractAnswers(qname: string, qtype: RRType, answers: readonly WireAnswer[]): AnswerSection {
-  let owner = qname.toLowerCase();
-  const cnames: string[] = [];
-  if (qtype !== 'CNAME') {
+  const asked = qname.toLowerCase();
+  let owner = asked;
+  let cnames: string[] | undefined;
+  if (qtype !== 'CNAME' && hasCname(answers)) {
     for (let hop = 0; hop < MAX_CNAME_CHAIN; hop++) {
-      const alias = answers.find((a) => a.type === 'CNAME' && hostName(a.name) === owner);
+      const alias = aliasOf(answers, owner);
       if (!alias) break;
       const target = hostName(String(alias.data));
-      if (target === qname.toLowerCase() || cnames.includes(target)) break; // a loop
-      cnames.push(target);
+      if (target === asked || cnames?.includes(target)) break; // a loop
+      (cnames ??= []).push(target);
       owner = target;
     }
   }
@@ -191,6 +192,17 @@ export function extractAnswers(qname: string, qtype: RRType, answers: readonly W
   }
   const section: AnswerSection = { records, data };
   if (ttl !== undefined) section.ttl = ttl;
-  if (cnames.length > 0) section.cnames = cnames;
+  if (cnames !== undefined) section.cnames = cnames;
   return section;
+}
+
+function hasCname(answers: readonly WireAnswer[]): boolean {
+  for (const answer of answers) if (answer.type === 'CNAME') return true;
+  return false;
+}
+
+/** The CNAME record owned by `owner` (lower case), if any. */
+function aliasOf(answers: readonly WireAnswer[], owner: string): WireAnswer | undefined {
+  for (const answer of answers) if (answer.type === 'CNAME' && hostName(answer.name) === owner) return answer;
+  return undefined;
 }

@@ -12,7 +12,7 @@ import type { temporal } from '@temporalio/proto';
 import { sql } from 'kysely';
 import { resolveTemporalCli, startDevServer } from '../src/temporal/dev-server';
 import { startEmbeddedPostgres, freePort, connectDatabase, prepareDatabase } from '../src/db';
-import { spawnWorkerProcess, type WorkerProcess } from '../src/workers/spawn';
+import { spawnWorkerProcess, processCpuSeconds, type WorkerProcess } from '../src/workers/spawn';
 import { TASK_QUEUES, WORKFLOW_TYPES, BATCH_SIZE } from '../src/shared/names';
 import type { ScanRunResult } from '../src/shared/types';
 import { labScannerEnv, loadLabSites, startLab } from '../test/support/lab-pipeline';
@@ -92,7 +92,8 @@ export async function run(argv: string[]): Promise<Record<string, unknown>> {
       workflowId,
       args: [{ scope: { kind: 'top', count: sites }, maxBatchesInFlight: Number(values['batches-in-flight']), chunkSize: Number(values['chunk-size']) }],
     });
-    const sampler = setInterval(() => workers.forEach((w) => w.peakRssMb()), 1000);
+    const cpuBefore = { bench: process.cpuUsage(), temporal: processCpuSeconds(temporalServer.process.pid) ?? 0 };
+    const sampler = setInterval(() => workers.forEach((w) => (w.peakRssMb(), w.cpuSeconds())), 1000);
     let result: ScanRunResult;
     try {
       result = (await handle.result()) as ScanRunResult;
@@ -101,6 +102,12 @@ export async function run(argv: string[]): Promise<Record<string, unknown>> {
     }
     const seconds = (Date.now() - started) / 1000;
     const rss = workers.map((w) => ({ kind: w.kind, peakRssMb: w.peakRssMb() }));
+    const benchCpu = process.cpuUsage(cpuBefore.bench);
+    const cpuSeconds = {
+      ...Object.fromEntries(workers.map((w, i) => [`${w.kind}${w.kind === 'scan' ? i : ''}`, w.cpuSeconds()])),
+      labServer: Math.round((benchCpu.user + benchCpu.system) / 1e5) / 10,
+      temporal: Math.round(((processCpuSeconds(temporalServer.process.pid) ?? 0) - cpuBefore.temporal) * 10) / 10,
+    };
 
     const stages = await sql<{ scan: number; process: number; grade: number }>`
       SELECT extract(epoch FROM max(scanned_at) - min(start_time))::float AS scan,
@@ -128,6 +135,7 @@ export async function run(argv: string[]): Promise<Record<string, unknown>> {
       seconds: Math.round(seconds * 10) / 10,
       sitesPerSecond: Math.round(sites / seconds),
       outcome: result.outcome,
+      published: result.published ?? false,
       graded: result.graded,
       queries: result.queries,
       queriesPerSecond: Math.round(result.queries / seconds),
@@ -137,6 +145,7 @@ export async function run(argv: string[]): Promise<Record<string, unknown>> {
       maxHistoryEvents,
       maxHistoryBytes,
       maxPayloadBytes,
+      cpuSeconds,
       maxRssMb: Object.fromEntries(rss.map((r, i) => [`${r.kind}${r.kind === 'scan' ? i : ''}`, r.peakRssMb])),
       lookupFailures: result.lookupFailures,
       cores: os.cpus().length,

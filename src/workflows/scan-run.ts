@@ -182,7 +182,9 @@ export async function scanRun(input: ScanRunInput = {}): Promise<ScanRunResult> 
   // Publication: chained here, when the batches are done, rather than guessed by a second schedule.
   let finalOutcome: RunOutcome = outcome;
   const publication: Pick<ScanRunResult, 'published' | 'publishedUrl' | 'publishError'> = {};
-  if ((outcome === 'completed' || outcome === 'partial') && input.publish !== false) {
+  // An empty run (a rank range with no listed site) has nothing to publish: it must not replace
+  // the site's latest statistics.
+  if ((outcome === 'completed' || outcome === 'partial') && input.publish !== false && run.sites > 0) {
     progress.phase = 'publishing';
     try {
       const published = await executeChild(publishRun, {

@@ -50,8 +50,10 @@ describe(`a run of ${SITES} lab sites`, () => {
     })) as ScanRunResult;
   }, 900_000);
 
-  it('completes, with every site of the snapshot scanned, processed and graded', () => {
+  it('completes, with every site of the snapshot scanned, processed and graded, and publishes', () => {
     expect(result).toMatchObject({ outcome: 'completed', sites: SITES, scanned: SITES, processed: SITES, graded: SITES, failedBatches: [] });
+    expect(result.publishError).toBeUndefined();
+    expect(result.published).toBe(true);
   });
 
   it('leaves exactly one graded site_runs row per snapshot site', async () => {
@@ -89,11 +91,16 @@ describe(`a run of ${SITES} lab sites`, () => {
     expect(batches.sort()).toEqual(Array.from({ length: BATCHES }, (_, b) => `${workflowId}/batch-${b}`).sort());
   });
 
-  it('sent the start, queued and summary emails once each, with the counts', () => {
+  it('sent the start, queued, summary and published emails once each, with the counts', () => {
     const mine = resend.requests.filter((e) => e.idempotencyKey?.startsWith(`${workflowId}/`));
     const keys = mine.map((e) => e.idempotencyKey);
     expect(new Set(keys).size).toBe(keys.length); // no email sent twice
-    expect(keys.sort()).toEqual([`${workflowId}/all-batches-queued`, `${workflowId}/scan-starting`, `${workflowId}/scan-summary`]);
+    expect(keys.sort()).toEqual([
+      `${workflowId}/all-batches-queued`,
+      `${workflowId}/publish/published`,
+      `${workflowId}/scan-starting`,
+      `${workflowId}/scan-summary`,
+    ]);
     const summary = mine.find((e) => e.idempotencyKey === `${workflowId}/scan-summary`)!;
     expect(summary.subject).toBe(`[DNStats] Scan Ending: run ${result.runId} completed`);
     expect(summary.text).toContain(`Sites: ${SITES}; scanned: ${SITES}; graded: ${SITES}`);

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
 import { Client, Connection } from '@temporalio/client';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { execFileSync } from 'node:child_process';
 import { resolveTemporalCli, startDevServer } from '../../src/temporal/dev-server';
 import { startEmbeddedPostgres, freePort, connectDatabase, prepareDatabase } from '../../src/db';
 import { createMailer } from '../../src/email/mailer';
@@ -22,7 +22,8 @@ async function main(): Promise<void> {
   installRuntime('warn');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dnstats-record-'));
   fs.chmodSync(dir, 0o755);
-  const temporal = await startDevServer({ cliPath: resolveTemporalCli(), port: await freePort(), headless: true });
+  const cliPath = resolveTemporalCli();
+  const temporal = await startDevServer({ cliPath, port: await freePort(), headless: true });
   const postgres = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg', 'data'), persistent: false });
   const db = connectDatabase({ url: postgres.url });
   await prepareDatabase(db);
@@ -49,9 +50,10 @@ async function main(): Promise<void> {
     [workflowId, 'scan-run.json'],
     [`${workflowId}/batch-0`, 'scan-batch.json'],
   ] as const) {
-    const history = await client.workflow.getHandle(id).fetchHistory();
-    fs.writeFileSync(path.join(OUT, file), JSON.stringify(JSON.parse(historyToJSON(history)), null, 1) + '\n');
-    console.log(`${file}: ${history.events?.length} events`);
+    // Exactly what operators download: `temporal workflow show --output json` (and the Web UI).
+    const json = execFileSync(cliPath, ['workflow', 'show', '--workflow-id', id, '--output', 'json', '--address', temporal.address], { maxBuffer: 64 << 20 }).toString();
+    fs.writeFileSync(path.join(OUT, file), json);
+    console.log(`${file}: ${(JSON.parse(json) as { events: unknown[] }).events.length} events`);
   }
   for (const w of workers) w.shutdown();
   await Promise.all(running);

@@ -5,6 +5,7 @@ import type { Db } from '../db/connection';
 import { normaliseDomain } from '../dns/names';
 import type { CreateRunResult, RunOutcome, RunScope } from '../shared/types';
 import type { RunSummary } from '../db/schema';
+import { stageCounts } from '../db/run-counts';
 
 /** The original's Development mode scanned ranks 1..50 (spec §4); production the whole list. */
 export const DEVELOPMENT_SITES = 50;
@@ -117,16 +118,7 @@ export function createRunActivities({ db }: { db: Db }) {
 
     /** Records the outcome with counts read from the database (the truth, not the workflow's tally). */
     async finishRun(input: FinishRunInput): Promise<RunSummary & { outcome: RunOutcome }> {
-      const counts = await db
-        .selectFrom('site_runs')
-        .select([
-          sql<number>`count(*) FILTER (WHERE scanned_at IS NOT NULL)::int`.as('scanned'),
-          sql<number>`count(*) FILTER (WHERE processed_at IS NOT NULL)::int`.as('processed'),
-          sql<number>`count(*) FILTER (WHERE graded_at IS NOT NULL)::int`.as('graded'),
-          sql<number>`coalesce(sum(queries), 0)::bigint`.as('queries'),
-        ])
-        .where('run_id', '=', input.runId)
-        .executeTakeFirstOrThrow();
+      const counts = await stageCounts(db, input.runId);
       const kinds = await sql<{ status: string; n: number }>`
         SELECT k.key AS status, sum(k.value::int)::bigint AS n
         FROM site_runs sr, jsonb_each_text(sr.failure_kinds) AS k

@@ -3,7 +3,8 @@ import { activityInfo, Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { sql } from 'kysely';
 import type { Db } from '../db/connection';
-import { LOOKUP_FAILURE_STATUSES, type QueryOutcome, type SiteScan } from '../dns/types';
+import { LOOKUP_FAILURE_STATUSES, type SiteScan } from '../dns/types';
+import { queriesIn } from '../dns/site-queries';
 import type { ChunkRef, LookupFailureCounts, ScanChunkResult } from '../shared/types';
 
 /** What the scan activity needs of the DNS engine (src/dns/scanner.ts provides it). */
@@ -22,19 +23,6 @@ export interface ScanActivityDeps {
 
 const FAILURE_STATUSES = new Set<string>(LOOKUP_FAILURE_STATUSES);
 const UNREACHABLE_STATUSES = new Set<string>(['TIMEOUT', 'NETWORK_ERROR']);
-
-/** Every query outcome a site scan recorded, in one flat list. */
-export function queriesOf(scan: SiteScan): QueryOutcome[] {
-  const list: QueryOutcome[] = [scan.mx, scan.txt, scan.caa, scan.ds, scan.dnskey, scan.ns, scan.soa, scan.dmarc, scan.bimi, scan.msdcsSoa];
-  if (scan.msdcsControlSoa) list.push(scan.msdcsControlSoa);
-  for (const ns of scan.nameServers) {
-    list.push(ns.a, ns.aaaa);
-    for (const d of ns.direct) list.push(d.ns, d.soa);
-  }
-  for (const host of scan.mxHosts) list.push(host.a, host.aaaa);
-  list.push(...scan.spfLookups);
-  return list;
-}
 
 interface PendingRow {
   ordinal: number;
@@ -120,7 +108,7 @@ export function createScanActivities({ db, scanner, sitesInFlight, writeBatchSiz
           if (ctx.cancellationSignal.aborted) return;
           const site = sites[next++];
           const scan = await scanner.scanSite(site.domain);
-          const outcomes = queriesOf(scan);
+          const outcomes = queriesIn(scan);
           let failures = 0;
           let unreachable = 0;
           const failureKinds: LookupFailureCounts = {};

@@ -6,7 +6,7 @@ import { REMARKS } from '../checks/remarks';
 import { letterGrade } from '../checks/tables';
 import { GRADED_AREAS, RemarkLevel, type SiteFacts, type SiteGrades } from '../checks/types';
 import type { QueryOutcome, SiteScan } from '../dns/types';
-import { queriesOf } from '../activities/scan';
+import { queriesIn } from '../dns/site-queries';
 
 export interface InspectResult {
   scan: SiteScan;
@@ -36,7 +36,7 @@ function describeQuery(q: QueryOutcome): string {
 
 export function formatInspection({ scan, facts, grades }: InspectResult): string {
   const lines: string[] = [`${scan.domain} scanned ${scan.startedAt} in ${Date.parse(scan.endedAt) - Date.parse(scan.startedAt)} ms`, '', 'Queries:'];
-  for (const q of queriesOf(scan)) lines.push(describeQuery(q));
+  for (const q of queriesIn(scan)) lines.push(describeQuery(q));
   lines.push('', 'Derived facts:');
   for (const [key, value] of Object.entries(facts)) lines.push(`  ${key}: ${JSON.stringify(value)}`);
   lines.push('', 'Grades:');

@@ -2,13 +2,13 @@
 import fs from 'node:fs';
 import { SingleBar, Presets } from 'cli-progress';
 import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { sql } from 'kysely';
 import { BATCH_SIZE, SEARCH_ATTRIBUTES, TASK_QUEUES, WORKFLOW_TYPES } from '../shared/names';
 import { scopeLabel } from '../shared/scope';
 import type { Progress, RunScope, ScanRunInput, ScanRunResult } from '../shared/types';
 import { progressQuery } from '../workflows/queries';
 import { formatSeconds } from '../email/templates';
 import type { Db } from '../db';
+import { stageCounts } from '../db/run-counts';
 
 export function parseScope(options: { top?: string; ranks?: string; domains?: string; development?: boolean; full?: boolean }): RunScope {
   const given = [options.top, options.ranks, options.domains, options.development, options.full].filter((o) => o !== undefined && o !== false);
@@ -129,15 +129,7 @@ export async function describeRun(db: Db, client: Client | null, runRef?: string
   else query = query.where('workflow_id', '=', runRef);
   const run = await query.executeTakeFirst();
   if (!run) return runRef === undefined ? 'no run yet' : `no run ${runRef}`;
-  const counts = await db
-    .selectFrom('site_runs')
-    .select([
-      sql<number>`count(*) FILTER (WHERE scanned_at IS NOT NULL)::int`.as('scanned'),
-      sql<number>`count(*) FILTER (WHERE processed_at IS NOT NULL)::int`.as('processed'),
-      sql<number>`count(*) FILTER (WHERE graded_at IS NOT NULL)::int`.as('graded'),
-    ])
-    .where('run_id', '=', run.id)
-    .executeTakeFirstOrThrow();
+  const counts = await stageCounts(db, run.id);
   const lines = [
     `run ${run.id} (${run.workflow_id}) scope ${scopeLabel(run.scope)}: ${run.outcome}`,
     `  started ${run.start_time.toISOString()}${run.end_time ? `, ended ${run.end_time.toISOString()}` : ''}`,

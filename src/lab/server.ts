@@ -19,7 +19,7 @@ import dnsPacket from 'dns-packet';
 import { ViewAnswers, LazyAnswers, WireArena, type LazyEntry } from './answer-store';
 import { siteQuestions } from './precompute';
 import { FaultAction, LabAnswer, LabRRType, LabRecord } from './records';
-import { labTypeOf, nameOfKey, OPT_RECORD_LENGTH, questionKey, readQuery, type QueryView } from './wire';
+import { encodeAnswerWire, labTypeOf, nameOfKey, OPT_RECORD_LENGTH, questionKey, readQuery, type QueryView } from './wire';
 import { createLabWorld, LabWorld } from './world';
 
 export interface LabServerOptions {
@@ -108,6 +108,8 @@ const CACHE_LIMIT = 100_000;
 const MAX_UDP_PAYLOAD = 4096; // what the lab advertises in its own OPT record
 const RESPONSE = 1 << 15;
 const WARM_SLICE_MS = 20;
+/** Where answers are encoded before being copied to their place (the largest DNS message). */
+const encodeScratch = Buffer.allocUnsafeSlow(65535);
 
 /** A view: what one listening address answers from. */
 interface View {
@@ -159,19 +161,24 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
     } as dnsPacket.Packet;
   }
 
-  /** The EDNS answer to (name, type), preceded by its length, into `target` at `offset`. */
+  /** The EDNS answer to (name, type), preceded by its length, where `allocate` says. */
   function encodeStored(view: View, name: string, type: LabRRType, answer: LabAnswer, allocate: (length: number) => [Buffer, number]): void {
-    const packet = answerPacket(view, { name, type, class: 'IN' }, answer, true);
-    const length = dnsPacket.encodingLength(packet);
-    const [target, offset] = allocate(2 + length);
-    target.writeUInt16BE(length, offset);
-    dnsPacket.encode(packet, target, offset + 2);
+    let flags = RCODE_NUMBER[answer.rcode] ?? 2;
+    if (view.kind === 'resolver') flags |= dnsPacket.RECURSION_AVAILABLE;
+    if (answer.aa) flags |= dnsPacket.AUTHORITATIVE_ANSWER;
+    let end = -1;
+    try {
+      end = encodeAnswerWire({ flags, name, type, answers: answer.answers, authorities: answer.authorities }, encodeScratch, 0);
+    } catch (err) {
+      if (!(err instanceof RangeError)) throw err; // larger than the scratch buffer: dns-packet sizes it
+    }
+    const wire = end >= 0 ? encodeScratch.subarray(0, end) : dnsPacket.encode(answerPacket(view, { name, type, class: 'IN' }, answer, true));
+    const [target, offset] = allocate(2 + wire.length);
+    target.writeUInt16BE(wire.length, offset);
+    wire.copy(target, offset + 2);
   }
 
-  function precompute(view: View, name: string, type: LabRRType): boolean {
-    const key = questionKey(name, type);
-    if (view.precomputed.positions.has(key)) return false;
-    const answer = lookup(view, name, type);
+  function precompute(view: View, key: string, answer: LabAnswer, name: string, type: LabRRType): void {
     let position = -1;
     if (answer.action?.kind !== 'drop') {
       encodeStored(view, name, type, answer, (length) => {
@@ -181,15 +188,28 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
     }
     view.precomputed.set(key, position, answer.action);
     precomputedAnswers++;
-    return true;
   }
 
   function warmSite(index: number): number {
     if (warmed[index]) return 0;
+    const site = world.buildSite(index);
+    const suffix = '.' + site.domain;
+    const keys = new Map<string, string>(); // one key string per question, shared by the views
     let answers = 0;
-    for (const question of siteQuestions(world.site(index))) {
-      const view = question.address === null ? resolverView : nameServerViews.get(question.address);
-      if (view && precompute(view, question.name, question.type)) answers++;
+    for (const { address, name, type } of siteQuestions(site)) {
+      const view = address === null ? resolverView : nameServerViews.get(address);
+      if (!view) continue;
+      const memo = name + ' ' + type;
+      let key = keys.get(memo);
+      if (key === undefined) keys.set(memo, (key = questionKey(name, type)));
+      if (view.precomputed.positions.has(key)) continue; // a shared name (a provider's host) seen before
+      const inSite = name === site.domain || name.endsWith(suffix);
+      const answer =
+        address === null
+          ? inSite ? world.resolveInSite(site, name, type) : world.resolve(name, type)
+          : inSite ? world.authoritativeInSite(site, address, name, type) : world.authoritative(address, name, type);
+      precompute(view, key, answer, name, type);
+      answers++;
     }
     warmed[index] = 1;
     warmedSites++;

@@ -35,6 +35,12 @@ export interface LabWorld {
   resolve(name: string, type: LabRRType): LabAnswer;
   /** What the name server at `address` answers when asked directly (AA when it serves the zone). */
   authoritative(address: string, name: string, type: LabRRType): LabAnswer;
+  /** site(index) without keeping the site in the (bounded) site cache: for one pass over many sites. */
+  buildSite(index: number): LabSite;
+  /** resolve() for a name (lower case, no final dot) known to be `site`'s domain or below it. */
+  resolveInSite(site: LabSite, name: string, type: LabRRType): LabAnswer;
+  /** authoritative() for a name (lower case, no final dot) known to be `site`'s domain or below it. */
+  authoritativeInSite(site: LabSite, address: string, name: string, type: LabRRType): LabAnswer;
   /** The provider infrastructure zones (name-server hosts, mail hosts, SPF include targets). */
   infrastructureZones(): LabZone[];
   /** SOA of a site TLD zone (parent of every site). */
@@ -245,7 +251,10 @@ export function createLabWorld(options: LabWorldOptions): LabWorld {
       }
       return infra.resolve(name, type);
     }
-    const s = site(index);
+    return resolveInSite(site(index), name, type);
+  }
+
+  function resolveInSite(s: LabSite, name: string, type: LabRRType): LabAnswer {
     const fault = s.faults.find((f) => (f.name === '*' || f.name === name) && (f.type === '*' || f.type === type));
     if (fault?.action.kind === 'rcode') return { rcode: fault.action.rcode, aa: false, answers: [], authorities: [] };
     if (fault?.action.kind === 'drop') return { rcode: 'NOERROR', aa: false, answers: [], authorities: [], action: fault.action };
@@ -255,10 +264,13 @@ export function createLabWorld(options: LabWorldOptions): LabWorld {
 
   function authoritative(address: string, rawName: string, type: LabRRType): LabAnswer {
     const name = normalise(rawName);
-    const refused: LabAnswer = { rcode: 'REFUSED', aa: false, answers: [], authorities: [] };
     const index = indexOf(name);
-    if (index === undefined) return refused;
-    const s = site(index);
+    if (index === undefined) return { rcode: 'REFUSED', aa: false, answers: [], authorities: [] };
+    return authoritativeInSite(site(index), address, name, type);
+  }
+
+  function authoritativeInSite(s: LabSite, address: string, name: string, type: LabRRType): LabAnswer {
+    const refused: LabAnswer = { rcode: 'REFUSED', aa: false, answers: [], authorities: [] };
     if (s.nonexistent) return refused;
     const server = s.nameServers.find((ns) => ns.address === address);
     if (!server) return refused;
@@ -289,6 +301,14 @@ export function createLabWorld(options: LabWorldOptions): LabWorld {
     return siteData(s, name, type, true);
   }
 
+  /** A site as site(index) builds it, without keeping it in the site cache (for one pass over many). */
+  function buildUncached(index: number): LabSite {
+    if (!Number.isInteger(index) || index < 0 || index >= size) {
+      throw new RangeError(`lab site index ${String(index)} is outside 0..${size - 1}`);
+    }
+    return cache.get(index) ?? buildSite(index);
+  }
+
   return {
     size,
     seed,
@@ -301,6 +321,9 @@ export function createLabWorld(options: LabWorldOptions): LabWorld {
     indexOf,
     resolve,
     authoritative,
+    buildSite: buildUncached,
+    resolveInSite,
+    authoritativeInSite,
     infrastructureZones: () => infra.zones(),
     tldSoa,
   };

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { bundleWorkflowCode } from '@temporalio/worker';
+import { buildWorkflowBundle } from '../src/scripts/build-workflow-bundle';
 import { Client, Connection } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import { sql } from 'kysely';
@@ -58,11 +58,10 @@ export async function run(argv: string[]): Promise<Record<string, unknown>> {
     const [temporalServer, postgres, bundle] = await Promise.all([
       freePort().then((port) => startDevServer({ cliPath: resolveTemporalCli({ log }), port, headless: true, dbFilename: path.join(dir, 'temporal.sqlite') })),
       startEmbeddedPostgres({ dataDir: path.join(dir, 'pg', 'data'), persistent: false }),
-      bundleWorkflowCode({ workflowsPath: require.resolve('../src/workflows'), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } }),
+      buildWorkflowBundle(path.join(dir, 'workflows.js')),
     ]);
     cleanups.push(() => temporalServer.stop(), () => postgres.stop());
-    const bundlePath = path.join(dir, 'workflows.js');
-    fs.writeFileSync(bundlePath, bundle.code);
+    const bundlePath = bundle.path;
     const db = connectDatabase({ url: postgres.url });
     cleanups.push(() => db.destroy());
     await prepareDatabase(db);

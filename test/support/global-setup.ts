@@ -4,10 +4,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { resolveTemporalCli, startDevServer, type DevServer } from '../../src/temporal/dev-server';
 import { startEmbeddedPostgres, freePort, type EmbeddedPostgres } from '../../src/db/embedded';
 import { TEST_NAMESPACES } from './namespaces';
+import { buildWorkflowBundle } from '../../src/scripts/build-workflow-bundle';
 
 declare global {
   // eslint-disable-next-line no-var
@@ -29,10 +29,9 @@ export default async function globalSetup(): Promise<void> {
       }),
     ),
     process.env.DATABASE_URL ? Promise.resolve(null) : startEmbeddedPostgres({ dataDir: path.join(dir, 'pg', 'data'), persistent: false }),
-    bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: quietLogger }),
+    buildWorkflowBundle(path.join(dir, 'workflow-bundle.js')),
   ]);
-  const bundlePath = path.join(dir, 'workflow-bundle.js');
-  fs.writeFileSync(bundlePath, bundle.code);
+  const bundlePath = bundle.path;
   process.env.DNSTATS_TEST_TEMPORAL_ADDRESS = temporal.address;
   process.env.DNSTATS_TEST_DATABASE_URL = process.env.DATABASE_URL ?? postgres!.url;
   process.env.DNSTATS_TEST_WORKFLOW_BUNDLE = bundlePath;
@@ -42,12 +41,3 @@ export default async function globalSetup(): Promise<void> {
   process.env.TEMPORAL_CLI_PATH = cliPath;
   globalThis.__dnstatsServers = { temporal, postgres, dir };
 }
-
-const quietLogger = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: (message: string) => console.warn(message),
-  error: (message: string) => console.error(message),
-};

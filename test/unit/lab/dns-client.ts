@@ -55,6 +55,8 @@ export function queryUdp(server: string, port: number, wire: Buffer, timeoutMs: 
       resolve(null);
     }, timeoutMs);
     socket.on('message', (msg) => {
+      // A late answer to an earlier query whose socket had this port is not the answer.
+      if (wire.length >= 2 && (msg.length < 2 || msg.readUInt16BE(0) !== wire.readUInt16BE(0))) return;
       clearTimeout(timer);
       socket.close();
       try {

@@ -7,12 +7,18 @@ const indexOfScenario = (lab: LabServer, id: string): number => {
   return i;
 };
 
-describe('lab server', () => {
+// Every behaviour holds whether answers were precomputed (the default for small worlds) or are
+// encoded on first demand.
+describe.each([
+  ['precomputed', true],
+  ['encoded on demand', false],
+])('lab server (answers %s)', (_, precompute) => {
   let lab: LabServer;
   let host: string;
   let port: number;
   beforeAll(async () => {
-    lab = await startLabServer({ sites: 400, seed: 1 });
+    lab = await startLabServer({ sites: 400, seed: 1, precompute });
+    expect(lab.memory().precomputedSites).toBe(precompute ? 400 : 0);
     [host, port] = hostPort(lab.resolver);
   });
   afterAll(async () => {

@@ -184,14 +184,29 @@ export class QueryEncoder {
     const dnssecOk = edns && request.dnssecOk;
     const variant = (request.recursionDesired ? 1 : 0) | (edns ? 2 : 0) | (dnssecOk ? 4 : 0);
     const template = this.template(request.type, variant, request.recursionDesired, edns, dnssecOk);
-    const nameLength = nameCodec.encodingLength(request.name);
-    const message = Buffer.allocUnsafe(prefix + 12 + nameLength + template.tail.length);
+    const name = this.wireName(request.name);
+    const message = Buffer.allocUnsafe(prefix + 12 + name.length + template.tail.length);
     template.head.copy(message, prefix);
     message.writeUInt16BE(id, prefix);
-    nameCodec.encode(request.name, message, prefix + 12);
-    if (nameCodec.encode.bytes !== nameLength) throw new Error(`name ${JSON.stringify(request.name)} did not encode to its length`);
-    template.tail.copy(message, prefix + 12 + nameLength);
+    name.copy(message, prefix + 12);
+    template.tail.copy(message, prefix + 12 + name.length);
     return message;
+  }
+
+  // A site's first queries all ask its domain, one after another (MX, TXT, CAA, DS, DNSKEY, NS,
+  // SOA; then NS and SOA at each name server): the last name's wire form is kept for the next.
+  private lastName = '';
+  private lastWireName = Buffer.alloc(0);
+
+  private wireName(name: string): Buffer {
+    if (name === this.lastName && this.lastWireName.length > 0) return this.lastWireName;
+    const length = nameCodec.encodingLength(name);
+    const wire = Buffer.allocUnsafe(length); // every byte is written by the encoder
+    nameCodec.encode(name, wire, 0);
+    if (nameCodec.encode.bytes !== length) throw new Error(`name ${JSON.stringify(name)} did not encode to its length`);
+    this.lastName = name;
+    this.lastWireName = wire;
+    return wire;
   }
 }
 

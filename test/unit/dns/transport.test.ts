@@ -31,6 +31,20 @@ describe('QueryEncoder', () => {
     );
   });
 
+  test('a name asked again (the next query of the same site) encodes the same as the first time', () => {
+    const ask = (name: string, type: RRType, id: number) =>
+      expect(encoder.encode({ name, type, recursionDesired: true, edns: true, dnssecOk: false } as ExchangeRequest, id)).toEqual(
+        encoder.encodeWhole(type, name, id, true, true, false),
+      );
+    for (const [name, type, id] of [
+      ['site.example', 'MX', 1],
+      ['site.example', 'TXT', 2],
+      ['_dmarc.site.example', 'TXT', 3],
+      ['site.example', 'SOA', 4],
+      ['other.example', 'SOA', 5],
+    ] as const) ask(name, type, id);
+  });
+
   test('leaves room in front for the TCP length prefix, the same bytes after it', () => {
     const request = { name: 'example.com', type: 'TXT', recursionDesired: true, edns: true, dnssecOk: false } as ExchangeRequest;
     const framed = encoder.encode(request, 0x1234, 2);

@@ -1,5 +1,5 @@
 // `npm run bench -- lab-server --sites 100000 [--seed N] [--concurrency 500] [--timeout-ms 1000]
-//   [--precompute on|off] [--client engine|replay] [--window 512] [--profile out.cpuprofile]`
+//   [--precompute on|off] [--client engine|replay] [--rounds N] [--window 512] [--profile out.cpuprofile]`
 // The lab DNS server's cost per query. The server runs in this process, the client in a child
 // process, so this process's CPU time (process.cpuUsage: user + system, which stays meaningful on a
 // loaded machine where wall-clock figures do not) is the server's alone.
@@ -8,7 +8,8 @@
 // product's (≈16 queries per site, name servers asked directly, SPF trees, faults, TCP fallbacks);
 // `replay` first records the engine's questions for the sites (one scan, not measured) and then sends
 // them all again from a cheap pre-encoded client, to see what the server can take when the client
-// costs little.
+// costs little. `--rounds` repeats the measured part (default 3 for replay, 1 for engine) and the
+// figures are the median round's (by server CPU per query); every round's figure is listed too.
 import fs from 'node:fs';
 import os from 'node:os';
 import { Session } from 'node:inspector/promises';
@@ -16,7 +17,7 @@ import dgram from 'node:dgram';
 import { fork, type ChildProcess } from 'node:child_process';
 import { createScanner, type ScannerOptions } from '../src/dns/scanner';
 import { createLabWorld } from '../src/lab/world';
-import { startLabServer } from '../src/lab/server';
+import { startLabServer, type LabServerStats } from '../src/lab/server';
 
 interface Flags {
   sites: number;
@@ -27,10 +28,11 @@ interface Flags {
   client: 'engine' | 'replay';
   window: number;
   profile: string | undefined;
+  rounds: number | undefined;
 }
 
 function parseFlags(argv: string[]): Flags {
-  const flags: Flags = { sites: 100_000, seed: 1, concurrency: 500, timeoutMs: 1000, precompute: undefined, client: 'engine', window: 512, profile: undefined };
+  const flags: Flags = { sites: 100_000, seed: 1, concurrency: 500, timeoutMs: 1000, precompute: undefined, client: 'engine', window: 512, profile: undefined, rounds: undefined };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     const value = argv[i + 1];
@@ -54,6 +56,10 @@ function parseFlags(argv: string[]): Flags {
         break;
       case '--window':
         flags.window = number();
+        break;
+      case '--rounds':
+        flags.rounds = number();
+        if (flags.rounds < 1) throw new Error('--rounds must be at least 1');
         break;
       case '--precompute':
         if (value !== 'on' && value !== 'off') throw new Error(`--precompute must be on or off (got ${JSON.stringify(value)})`);
@@ -91,12 +97,23 @@ interface ClientJob {
   concurrency: number;
   timeoutMs: number;
   window: number;
+  rounds: number;
 }
 
 type ClientMessage =
   | { kind: 'measure-start' }
   | { kind: 'measure-end'; sent: number; answered: number; seconds: number; clientCpuSeconds: number }
+  | { kind: 'done' }
   | { kind: 'failed'; error: string };
+
+interface Round {
+  client: Extract<ClientMessage, { kind: 'measure-end' }>;
+  cpu: NodeJS.CpuUsage;
+  elu: EventLoopUtilization;
+  before: LabServerStats;
+  after: LabServerStats;
+  usPerQuery: number;
+}
 
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 
@@ -122,6 +139,7 @@ export async function run(argv: string[]): Promise<Record<string, unknown>> {
     concurrency: flags.concurrency,
     timeoutMs: flags.timeoutMs,
     window: flags.window,
+    rounds: flags.rounds ?? (flags.client === 'replay' ? 3 : 1),
   };
   // The client is this same file run as a script with tsx's loader (see the bottom of the file).
   const child: ChildProcess = fork(__filename, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -137,25 +155,24 @@ export async function run(argv: string[]): Promise<Record<string, unknown>> {
   profiler?.connect();
   let cpuAtStart = process.cpuUsage();
   let eluAtStart = performance.eventLoopUtilization();
-  let queriesAtStart = server.stats();
-  let result: Extract<ClientMessage, { kind: 'measure-end' }>;
-  let cpu: NodeJS.CpuUsage;
-  let elu: EventLoopUtilization;
-  let stats = server.stats();
+  let statsAtStart = server.stats();
+  const rounds: Round[] = [];
   try {
-    result = await new Promise((resolve, reject) => {
+    await new Promise<void>((resolve, reject) => {
       child.on('message', (message: ClientMessage) => {
         if (message.kind === 'measure-start') {
-          if (profiler) void profiler.post('Profiler.enable').then(() => profiler!.post('Profiler.start'));
+          if (profiler && rounds.length === 0) void profiler.post('Profiler.enable').then(() => profiler!.post('Profiler.start'));
           cpuAtStart = process.cpuUsage();
           eluAtStart = performance.eventLoopUtilization();
-          queriesAtStart = server.stats();
+          statsAtStart = server.stats();
         } else if (message.kind === 'measure-end') {
-          cpu = process.cpuUsage(cpuAtStart);
-          elu = performance.eventLoopUtilization(eluAtStart);
-          stats = server.stats();
-          resolve(message);
-        } else reject(new Error(`bench client: ${message.error}`));
+          const cpu = process.cpuUsage(cpuAtStart);
+          const elu = performance.eventLoopUtilization(eluAtStart);
+          const after = server.stats();
+          const queries = Math.max(1, after.queries - statsAtStart.queries);
+          rounds.push({ client: message, cpu, elu, before: statsAtStart, after, usPerQuery: (cpu.user + cpu.system) / queries });
+        } else if (message.kind === 'done') resolve();
+        else reject(new Error(`bench client: ${message.error}`));
       });
       child.once('exit', (code) => reject(new Error(`bench client exited with code ${code}`)));
       child.send(job);
@@ -170,8 +187,10 @@ export async function run(argv: string[]): Promise<Record<string, unknown>> {
     child.kill();
     await server.stop();
   }
+  const median = [...rounds].sort((a, b) => a.usPerQuery - b.usPerQuery)[Math.floor((rounds.length - 1) / 2)]!;
+  const { client: result, cpu, elu, before: queriesAtStart, after: stats } = median;
   const queries = stats.queries - queriesAtStart.queries;
-  const cpuMicros = cpu!.user + cpu!.system;
+  const cpuMicros = cpu.user + cpu.system;
   return {
     client: flags.client,
     sites: flags.sites,
@@ -183,10 +202,12 @@ export async function run(argv: string[]): Promise<Record<string, unknown>> {
     seconds: Math.round(result.seconds * 100) / 100,
     queriesPerSecond: Math.round(queries / result.seconds),
     sitesPerSecond: flags.client === 'engine' ? Math.round(flags.sites / result.seconds) : undefined,
+    rounds: rounds.length,
     serverCpuUsPerQuery: Math.round((cpuMicros / Math.max(1, queries)) * 10) / 10,
-    serverUserUsPerQuery: Math.round((cpu!.user / Math.max(1, queries)) * 10) / 10,
-    serverSystemUsPerQuery: Math.round((cpu!.system / Math.max(1, queries)) * 10) / 10,
-    serverBusyUsPerQuery: Math.round(((elu!.active * 1000) / Math.max(1, queries)) * 10) / 10,
+    serverCpuUsPerQueryByRound: rounds.map((r) => Math.round(r.usPerQuery * 10) / 10),
+    serverUserUsPerQuery: Math.round((cpu.user / Math.max(1, queries)) * 10) / 10,
+    serverSystemUsPerQuery: Math.round((cpu.system / Math.max(1, queries)) * 10) / 10,
+    serverBusyUsPerQuery: Math.round(((elu.active * 1000) / Math.max(1, queries)) * 10) / 10,
     serverCpuSeconds: Math.round(cpuMicros / 1000) / 1000,
     clientCpuUsPerQuery: Math.round(((result.clientCpuSeconds * 1e6) / Math.max(1, result.sent)) * 10) / 10,
     setupSeconds: Math.round(setupSeconds * 100) / 100,
@@ -232,19 +253,22 @@ function scannerOptionsFor(job: ClientJob, resolver: string, nameServerPort: num
 
 async function engineClient(job: ClientJob, send: (message: ClientMessage) => void): Promise<void> {
   const domains = domainsOf(job);
-  const scanner = createScanner(scannerOptionsFor(job, job.resolver, job.nameServerPort));
-  send({ kind: 'measure-start' });
-  const cpu = process.cpuUsage();
-  const started = performance.now();
-  let answered = 0;
-  await scanner.scanMany(domains, job.concurrency, () => {
-    answered++;
-  });
-  const seconds = (performance.now() - started) / 1000;
-  const used = process.cpuUsage(cpu);
-  const sent = scanner.stats().attempts;
-  await scanner.close();
-  send({ kind: 'measure-end', sent, answered, seconds, clientCpuSeconds: (used.user + used.system) / 1e6 });
+  for (let round = 0; round < job.rounds; round++) {
+    const scanner = createScanner(scannerOptionsFor(job, job.resolver, job.nameServerPort));
+    send({ kind: 'measure-start' });
+    const cpu = process.cpuUsage();
+    const started = performance.now();
+    let answered = 0;
+    await scanner.scanMany(domains, job.concurrency, () => {
+      answered++;
+    });
+    const seconds = (performance.now() - started) / 1000;
+    const used = process.cpuUsage(cpu);
+    const sent = scanner.stats().attempts;
+    await scanner.close();
+    send({ kind: 'measure-end', sent, answered, seconds, clientCpuSeconds: (used.user + used.system) / 1e6 });
+  }
+  send({ kind: 'done' });
 }
 
 /**
@@ -289,7 +313,6 @@ async function replayClient(job: ClientJob, send: (message: ClientMessage) => vo
   let next = 0;
   let answered = 0;
   let finish: () => void = () => undefined;
-  const done = new Promise<void>((resolve) => (finish = resolve));
   const settle = (id: number) => {
     const timer = waiting.get(id);
     if (timer === undefined) return;
@@ -313,15 +336,21 @@ async function replayClient(job: ClientJob, send: (message: ClientMessage) => vo
     answered++;
     settle(msg.readUInt16BE(0));
   });
-  send({ kind: 'measure-start' });
-  const cpu = process.cpuUsage();
-  const started = performance.now();
-  pump();
-  await done;
-  const seconds = (performance.now() - started) / 1000;
-  const used = process.cpuUsage(cpu);
+  for (let round = 0; round < job.rounds; round++) {
+    next = 0;
+    answered = 0;
+    const done = new Promise<void>((resolve) => (finish = resolve));
+    send({ kind: 'measure-start' });
+    const cpu = process.cpuUsage();
+    const started = performance.now();
+    pump();
+    await done;
+    const seconds = (performance.now() - started) / 1000;
+    const used = process.cpuUsage(cpu);
+    send({ kind: 'measure-end', sent: recorded.length, answered, seconds, clientCpuSeconds: (used.user + used.system) / 1e6 });
+  }
   socket.close();
-  send({ kind: 'measure-end', sent: recorded.length, answered, seconds, clientCpuSeconds: (used.user + used.system) / 1e6 });
+  send({ kind: 'done' });
 }
 
 if (require.main === module && process.send) {

@@ -111,6 +111,14 @@ const WARM_SLICE_MS = 20;
 /** Where answers are encoded before being copied to their place (the largest DNS message). */
 const encodeScratch = Buffer.allocUnsafeSlow(65535);
 
+/** Where an answer goes: a UDP socket and the client's port and address, or a TCP connection. */
+interface Destination {
+  udp: dgram.Socket | undefined;
+  tcp: net.Socket | undefined;
+  port: number;
+  address: string;
+}
+
 /** A view: what one listening address answers from. */
 interface View {
   kind: 'resolver' | 'nameserver';
@@ -237,7 +245,7 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
   }
 
   /** Answers a query the reader understood; returns false when it must take the full path. */
-  function respondFromStore(view: View, query: Buffer, q: QueryView, transport: 'udp' | 'tcp', send: (wire: Buffer) => void): boolean {
+  function respondFromStore(view: View, query: Buffer, q: QueryView, transport: 'udp' | 'tcp', to: Destination): boolean {
     let buffer: Buffer;
     let offset: number;
     let action: FaultAction | undefined;
@@ -299,42 +307,54 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
     wire[1] = query[1];
     wire[2] = (wire[2] & 0xfe) | (query[2] & 0x01); // RD copied from the query
     if (q.mixedCase) query.copy(wire, 12, 12, q.questionEnd);
-    sendMaybeLater(wire, action, send);
+    sendMaybeLater(wire, action, to);
     return true;
   }
 
-  function sendMaybeLater(wire: Buffer, action: FaultAction | undefined, send: (wire: Buffer) => void): void {
+  function sendMaybeLater(wire: Buffer, action: FaultAction | undefined, to: Destination): void {
     if (action?.kind === 'delay') {
       const timer = setTimeout(() => {
         timers.delete(timer);
-        if (!stopped) send(wire);
+        deliver(wire, to);
       }, action.ms);
       timers.add(timer);
-    } else send(wire);
+    } else deliver(wire, to);
   }
 
-  function respond(view: View, query: Buffer, transport: 'udp' | 'tcp', send: (wire: Buffer) => void): void {
+  function deliver(wire: Buffer, to: Destination): void {
+    if (stopped) return;
+    if (to.udp) to.udp.send(wire, to.port, to.address);
+    else if (to.tcp && !to.tcp.destroyed) {
+      const frame = Buffer.allocUnsafe(2 + wire.length);
+      frame.writeUInt16BE(wire.length, 0);
+      wire.copy(frame, 2);
+      to.tcp.write(frame);
+    }
+  }
+
+  function respond(view: View, query: Buffer, transport: 'udp' | 'tcp', to: Destination): void {
     stats.queries++;
-    stats[transport]++;
+    if (transport === 'udp') stats.udp++;
+    else stats.tcp++;
     const q = readQuery(query);
-    if (q !== undefined && respondFromStore(view, query, q, transport, send)) return;
-    respondInFull(view, query, transport, send);
+    if (q !== undefined && respondFromStore(view, query, q, transport, to)) return;
+    respondInFull(view, query, transport, to);
   }
 
   /** Anything the reader does not take: decoded by dns-packet, looked up and encoded afresh. */
-  function respondInFull(view: View, query: Buffer, transport: 'udp' | 'tcp', send: (wire: Buffer) => void): void {
+  function respondInFull(view: View, query: Buffer, transport: 'udp' | 'tcp', to: Destination): void {
     stats.fullDecodes++;
     let packet: dnsPacket.Packet;
     try {
       packet = dnsPacket.decode(query);
     } catch {
-      if (query.length >= 12) send(errorResponse(query, 1));
+      if (query.length >= 12) deliver(errorResponse(query, 1), to);
       stats.formerr++;
       return;
     }
     const question = packet.questions?.[0];
     if (packet.type !== 'query' || !question || packet.questions!.length !== 1) {
-      send(errorResponse(query, 1));
+      deliver(errorResponse(query, 1), to);
       stats.formerr++;
       return;
     }
@@ -356,21 +376,27 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
     query.copy(wire, 0, 0, 2); // ID
     wire[2] = (wire[2] & 0xfe) | (query[2] & 0x01); // RD copied from the query
     if (questionBytes === questionLength(wire)) query.copy(wire, 12, 12, 12 + questionBytes);
-    sendMaybeLater(wire, action, send);
+    sendMaybeLater(wire, action, to);
   }
 
   async function listenUdp(view: View, address: string, port: number): Promise<dgram.Socket> {
-    const socket = dgram.createSocket({ type: net.isIPv6(address) ? 'udp6' : 'udp4', recvBufferSize: 1 << 22, sendBufferSize: 1 << 22, lookup: literalLookup });
+    const family = net.isIPv6(address) ? 6 : 4;
+    let bound = false;
+    // dgram passes every send's address through `lookup` (dns.lookup by default, which answers
+    // even an IP literal on a later tick). Once bound, the socket only answers the IP literal a
+    // query came from: hand it back at once.
+    const lookup = (host: string, options: unknown, callback: (err: NodeJS.ErrnoException | null, address: string, family: number) => void) =>
+      bound ? callback(null, host, family) : literalLookup(host, options as dns.LookupOneOptions, callback);
+    const socket = dgram.createSocket({ type: family === 6 ? 'udp6' : 'udp4', recvBufferSize: 1 << 22, sendBufferSize: 1 << 22, lookup: lookup as unknown as dgram.SocketOptions['lookup'] });
     socket.on('message', (msg, rinfo) => {
-      respond(view, msg, 'udp', (wire) => {
-        if (!stopped) socket.send(wire, rinfo.port, rinfo.address);
-      });
+      respond(view, msg, 'udp', { udp: socket, tcp: undefined, port: rinfo.port, address: rinfo.address });
     });
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
       socket.bind(port, address, () => {
         socket.off('error', reject);
         socket.on('error', () => undefined); // a send to a vanished client must not kill the server
+        bound = true;
         resolve();
       });
     });
@@ -390,13 +416,7 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
           if (pending.length < 2 + length) break;
           const message = Buffer.from(pending.subarray(2, 2 + length));
           pending = pending.subarray(2 + length);
-          respond(view, message, 'tcp', (wire) => {
-            if (conn.destroyed) return;
-            const frame = Buffer.allocUnsafe(2 + wire.length);
-            frame.writeUInt16BE(wire.length, 0);
-            wire.copy(frame, 2);
-            conn.write(frame);
-          });
+          respond(view, message, 'tcp', { udp: undefined, tcp: conn, port: 0, address: '' });
         }
       });
       conn.on('error', () => undefined);
@@ -487,10 +507,7 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
   };
 }
 
-/**
- * dgram passes every send's address through `lookup` (dns.lookup by default, which answers even an
- * IP literal on a later tick). Replies go to the IP literal a query came from: answer at once.
- */
+/** An IP literal at once; anything else through dns.lookup. */
 function literalLookup(address: string, family: number | dns.LookupOneOptions, callback: (err: NodeJS.ErrnoException | null, address: string, family: number) => void): void {
   const version = net.isIP(address);
   if (version !== 0) callback(null, address, version);

@@ -45,6 +45,11 @@ export interface QueryView {
   udpLimit: number;
 }
 
+/** Buffer's own latin1 decoder (what toString('latin1') calls after its encoding dispatch). */
+interface Latin1Slicer {
+  latin1Slice(start: number, end: number): string;
+}
+
 const view: QueryView = { key: '', type: 0, questionEnd: 0, mixedCase: false, edns: false, udpLimit: 512 };
 
 /**
@@ -98,7 +103,7 @@ export function readQuery(msg: Buffer): QueryView | undefined {
     end += 11;
   }
   if (end !== length) return undefined;
-  const key = msg.toString('latin1', 12, typeOffset + 2);
+  const key = (msg as unknown as Latin1Slicer).latin1Slice(12, typeOffset + 2);
   view.key = mixedCase ? key.toLowerCase() : key;
   view.type = (typeHigh << 8) | typeLow;
   view.questionEnd = questionEnd;

@@ -23,6 +23,9 @@ ENV NODE_ENV=production \
     DNSTATS_HOME=/var/lib/dnstats \
     DNSTATS_SDK_METRICS_ADDRESS=0.0.0.0:9464 \
     DNSTATS_METRICS_ADDRESS=0.0.0.0:9465
+# A worker's live heap is small; without a cap V8 collects lazily and RSS grows with the run
+# (measured: 666 MB at 100,000 sites uncapped, 286 MB at 20,000 capped at 320 MB).
+ENV NODE_OPTIONS=--max-old-space-size=384
 WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules node_modules

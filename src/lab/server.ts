@@ -228,7 +228,7 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
     const from = range.from ?? 0;
     const to = range.to ?? world.size;
     if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to > world.size || from > to) {
-      throw new RangeError(`lab server warm: range ${String(range.from)}..${String(range.to)} is not within 0..${world.size}`);
+      throw new RangeError(`lab server warm: range ${String(from)}..${String(to)} is not within 0..${world.size}`);
     }
     const cpu = process.cpuUsage();
     let answers = 0;

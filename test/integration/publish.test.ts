@@ -156,18 +156,18 @@ describe('the publishRun workflow', () => {
     expect(String((err as Error & { cause?: { cause?: Error } }).cause?.cause?.message)).toMatch(/run 987654 does not exist/);
   });
 
-  it('is chained by scanRun once the batches are done, and reported in its result', async () => {
-    const dir = path.join(siteDir, 'chained');
-    const workflowId = `run-publish-${Date.now()}`;
+  // That scanRun chains publication after its batches, with the "published" email, is proved with
+  // real sites in test/integration/scan-run-e2e.test.ts.
+  it('is not chained for an empty run, which must not replace the latest statistics', async () => {
+    const dir = path.join(siteDir, 'empty');
+    const workflowId = `run-empty-${Date.now()}`;
     const result = (await withWorkers(dir, 0.92, () =>
       ctx.client.workflow.execute(WORKFLOW_TYPES.scanRun, { taskQueue: TASK_QUEUES.process, workflowId, args: [{ scope: { kind: 'ranks', from: 900_000, to: 900_010 } }] }),
     )) as ScanRunResult;
-    expect(result).toMatchObject({ outcome: 'completed', sites: 0, published: true });
-    expect(result.publishedUrl).toMatch(/^https:\/\/stats\.example\/\d{4}-\d\d-\d\d-run-\d+\/$/);
-    const child = await ctx.client.workflow.getHandle(`${workflowId}/publish`).describe();
-    expect(child.status.name).toBe('COMPLETED');
-    const subjects = resend.delivered().filter((e) => e.idempotencyKey?.startsWith(workflowId)).map((m) => m.subject);
-    expect(subjects).toContain(`[DNStats] Scan id ${result.runId} Has Been Published`);
+    expect(result).toMatchObject({ outcome: 'completed', sites: 0 });
+    expect(result.published).toBeUndefined();
+    expect(fs.existsSync(dir)).toBe(false);
+    await expect(ctx.client.workflow.getHandle(`${workflowId}/publish`).describe()).rejects.toThrow(/not found/i);
   });
 
   it('is skipped when the run asks for no publication', async () => {

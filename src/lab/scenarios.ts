@@ -443,6 +443,10 @@ scenario('mx-servfail', 'mx', 5, 'The MX query answers SERVFAIL.', (b) => {
   b.expect('mx', expectMx.lookupFailed());
   clearFacts(b, 'hasMx', 'hasNullMx', 'emailProviderId');
   if (b.grades.spf.remarks.includes('NO_SPF_FOUND')) b.expect('spf', { grade: null, remarks: ['NO_SPF_FOUND'] });
+  // An SPF `mx` mechanism (without a domain) needs this MX answer: SPF cannot be evaluated (RFC 7208
+  // §5.4, temperror), so its grade is undetermined.
+  const spf = b.get(b.domain, 'TXT').map((r) => (r.data as string[]).join('')).find((t) => t.toLowerCase().startsWith('v=spf1'));
+  if (spf && spf.split(/\s+/).some((term) => /^[-+~?]?mx(\/\d+)?(\/\/\d+)?$/i.test(term))) b.expect('spf', expectSpf.nestedLookupFailed());
 }, ['MX: SERVFAIL']);
 
 // ---------------------------------------------------------------- BIMI

@@ -11,7 +11,7 @@ import { buildWorkflowBundle } from '../../src/scripts/build-workflow-bundle';
 import { TASK_QUEUES, WORKFLOW_TYPES } from '../../src/shared/names';
 import { spawnWorkerProcess, type WorkerProcess } from '../../src/workers/spawn';
 import { createTestDatabase } from '../support/harness';
-import { namespaceForThisWorker } from '../support/namespaces';
+import { namespaceForThisFile } from '../support/namespaces';
 
 let dir: string;
 let bundlePath: string;
@@ -27,7 +27,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
   db = connectDatabase({ url: database.url, poolSize: 2 });
   connection = await Connection.connect({ address: process.env.DNSTATS_TEST_TEMPORAL_ADDRESS! });
-  client = new Client({ connection, namespace: namespaceForThisWorker() });
+  client = new Client({ connection, namespace: namespaceForThisFile() });
 }, 120_000);
 
 afterAll(async () => {
@@ -43,7 +43,7 @@ function workerEnv(bundle: string): NodeJS.ProcessEnv {
   return {
     DATABASE_URL: database.url,
     TEMPORAL_ADDRESS: process.env.DNSTATS_TEST_TEMPORAL_ADDRESS,
-    TEMPORAL_NAMESPACE: namespaceForThisWorker(),
+    TEMPORAL_NAMESPACE: namespaceForThisFile(),
     DNSTATS_WORKFLOW_BUNDLE: bundle,
     DNSTATS_LOG_LEVEL: 'info',
     DNSTATS_SHUTDOWN_GRACE_SECONDS: '1',

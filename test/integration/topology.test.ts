@@ -19,7 +19,7 @@ import { spawnWorkerProcess, type WorkerProcess } from '../../src/workers/spawn'
 import { createTestDatabase } from '../support/harness';
 import { labScannerEnv } from '../../src/cli/lab-env';
 import { loadLabSites, startLab, type LabServer } from '../support/lab-pipeline';
-import { namespaceForThisWorker } from '../support/namespaces';
+import { namespaceForThisFile } from '../support/namespaces';
 
 const SITES = Number(process.env.DNSTATS_TOPOLOGY_SITES ?? 20_000);
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -74,7 +74,7 @@ beforeAll(async () => {
   const temporalAddress = process.env.DNSTATS_TEST_TEMPORAL_ADDRESS;
   const bundle = process.env.DNSTATS_TEST_WORKFLOW_BUNDLE;
   if (!temporalAddress || !bundle) throw new Error('run through jest: test/support/global-setup.ts sets DNSTATS_TEST_*');
-  const namespace = namespaceForThisWorker();
+  const namespace = namespaceForThisFile();
   logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dnstats-topology-'));
   database = await createTestDatabase();
   lab = await startLab(SITES);

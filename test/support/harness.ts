@@ -10,7 +10,7 @@ import { createMailer, type Mailer } from '../../src/email/mailer';
 import { createProcessWorker, createScanWorker } from '../../src/workers/create-workers';
 import { installRuntime } from '../../src/workers/runtime';
 import type { SiteScanner } from '../../src/activities/scan';
-import { namespaceForThisWorker } from './namespaces';
+import { namespaceForThisFile } from './namespaces';
 
 export interface TestContext {
   db: Db;
@@ -56,7 +56,7 @@ export async function createTestContext(): Promise<TestContext> {
   const db = connectDatabase({ url: database.url, poolSize: 10 });
   await prepareDatabase(db);
   const temporalAddress = required('DNSTATS_TEST_TEMPORAL_ADDRESS');
-  const namespace = namespaceForThisWorker();
+  const namespace = namespaceForThisFile();
   const connection = await Connection.connect({ address: temporalAddress });
   const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
   return {

@@ -169,8 +169,11 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
     } as dnsPacket.Packet;
   }
 
-  /** The EDNS answer to (name, type), preceded by its length, where `allocate` says. */
-  function encodeStored(view: View, name: string, type: LabRRType, answer: LabAnswer, allocate: (length: number) => [Buffer, number]): void {
+  /**
+   * The EDNS answer to (name, type), preceded by its length, where `allocate` says; false (nothing
+   * stored) for an answer longer than a DNS message can be, which the full path then handles.
+   */
+  function encodeStored(view: View, name: string, type: LabRRType, answer: LabAnswer, allocate: (length: number) => [Buffer, number]): boolean {
     let flags = RCODE_NUMBER[answer.rcode] ?? 2;
     if (view.kind === 'resolver') flags |= dnsPacket.RECURSION_AVAILABLE;
     if (answer.aa) flags |= dnsPacket.AUTHORITATIVE_ANSWER;
@@ -181,18 +184,21 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
       if (!(err instanceof RangeError)) throw err; // larger than the scratch buffer: dns-packet sizes it
     }
     const wire = end >= 0 ? encodeScratch.subarray(0, end) : dnsPacket.encode(answerPacket(view, { name, type, class: 'IN' }, answer, true));
+    if (wire.length > 0xffff) return false;
     const [target, offset] = allocate(2 + wire.length);
     target.writeUInt16BE(wire.length, offset);
     wire.copy(target, offset + 2);
+    return true;
   }
 
   function precompute(view: View, key: string, answer: LabAnswer, name: string, type: LabRRType): void {
     let position = -1;
     if (answer.action?.kind !== 'drop') {
-      encodeStored(view, name, type, answer, (length) => {
+      const stored = encodeStored(view, name, type, answer, (length) => {
         position = arena.reserve(length);
         return [arena.chunk(position), arena.offset(position)];
       });
+      if (!stored) return;
     }
     view.precomputed.set(key, position, answer.action);
     precomputedAnswers++;
@@ -275,14 +281,15 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
         if (type === undefined) return false; // a type the world does not know: dns-packet names it
         const name = nameOfKey(q.key);
         const answer = lookup(view, name, type);
-        entry = { wire: Buffer.alloc(0), action: answer.action } as LazyEntry;
+        const created: LazyEntry = { wire: Buffer.alloc(0), action: answer.action };
         if (answer.action?.kind !== 'drop') {
-          encodeStored(view, name, type, answer, (length) => {
-            entry!.wire = Buffer.allocUnsafe(length);
-            return [entry!.wire, 0];
+          const stored = encodeStored(view, name, type, answer, (length) => {
+            created.wire = Buffer.allocUnsafe(length);
+            return [created.wire, 0];
           });
+          if (!stored) return false;
         }
-        lazy.set(lazyKey, entry);
+        lazy.set(lazyKey, (entry = created));
       }
       action = entry.action;
       if (action?.kind === 'drop') {

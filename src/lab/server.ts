@@ -451,10 +451,24 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
     ]);
   }
 
-  // Resolver view: one UDP socket and one TCP listener on the same port.
-  const resolverSocket = await listenUdp(resolverView, host, options.port ?? 0);
-  const resolverPort = resolverSocket.address().port;
-  await listenTcp(resolverView, host, resolverPort);
+  // Resolver view: one UDP socket and one TCP listener on the same port. An ephemeral UDP port
+  // may be taken for TCP (the local end of some connection), so retry with a fresh one.
+  let resolverPort = 0;
+  for (let attempt = 0; ; attempt++) {
+    const udp = await listenUdp(resolverView, host, options.port ?? 0);
+    resolverPort = udp.address().port;
+    try {
+      await listenTcp(resolverView, host, resolverPort);
+      break;
+    } catch (err) {
+      udpSockets.splice(udpSockets.indexOf(udp), 1);
+      udp.close();
+      if (options.port !== undefined || attempt >= 5 || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') {
+        await closeAll();
+        throw new Error(`lab server: cannot listen on ${host}:${resolverPort} over TCP: ${(err as Error).message}`);
+      }
+    }
+  }
 
   // Name servers: every address on one common port. An ephemeral port free on the first address
   // may be taken on another, so retry with a fresh port a few times.

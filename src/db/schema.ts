@@ -1,7 +1,7 @@
 // The Kysely view of the database (db/migrations create it).
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { SiteScan } from '../dns/types';
-import type { RunScope, RunOutcome, LookupFailureCounts } from '../shared/types';
+import type { RunScope, RunOutcome, LookupFailureCounts, ScanRunResult } from '../shared/types';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
@@ -25,15 +25,8 @@ export interface RunsTable {
   summary: ColumnType<RunSummary | null, string | null | undefined, string | null>;
 }
 
-export interface RunSummary {
-  sites: number;
-  scanned: number;
-  processed: number;
-  graded: number;
-  queries: number;
-  lookupFailures: LookupFailureCounts;
-  seconds: number;
-}
+/** The counts finishRun records (the run's result carries the same). */
+export type RunSummary = Pick<ScanRunResult, 'sites' | 'scanned' | 'processed' | 'graded' | 'queries' | 'lookupFailures' | 'seconds'>;
 
 /** A run's frozen membership: ordinal → site, taken when the run starts. */
 export interface RunSitesTable {

@@ -1,7 +1,7 @@
 // Turns decoded answer records (dns-packet's objects) into the two forms a QueryOutcome carries:
 // the presentation text of spec §5.1 (dnspython 1.x renderings, which later stages parse) and
 // the parsed RecordData.
-import type { RecordData, RRType } from './types';
+import type { RecordData, RRType, SoaData } from './types';
 
 /** The fields of a decoded dns-packet answer this module reads. */
 export interface WireAnswer {
@@ -109,15 +109,7 @@ export function presentRecord(type: RRType, answer: WireAnswer): Presented {
       };
     }
     case 'SOA': {
-      const soa = data as {
-        mname: string;
-        rname: string;
-        serial: number;
-        refresh: number;
-        retry: number;
-        expire: number;
-        minimum: number;
-      };
+      const soa = data as SoaData;
       return {
         text: `${absolute(soa.mname)} ${absolute(soa.rname)} ${soa.serial} ${soa.refresh} ${soa.retry} ${soa.expire} ${soa.minimum}`,
         data: {

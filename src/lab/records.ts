@@ -1,17 +1,11 @@
 // Record and zone shapes of the lab world. Record data uses dns-packet's shapes so the server can
 // encode it directly (no conversion per query).
+import type { SoaData } from '../dns/types';
 
 export type LabRRType = 'A' | 'AAAA' | 'NS' | 'MX' | 'TXT' | 'CAA' | 'SOA' | 'DS' | 'DNSKEY' | 'CNAME';
 
-export interface SoaFields {
-  mname: string;
-  rname: string;
-  serial: number;
-  refresh: number;
-  retry: number;
-  expire: number;
-  minimum: number;
-}
+/** The SOA fields, as the scan contract and dns-packet both shape them. */
+export type SoaFields = SoaData;
 
 export type LabRecord =
   | { name: string; type: 'A'; ttl: number; data: string }

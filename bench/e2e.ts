@@ -5,7 +5,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { buildWorkflowBundle } from '../src/scripts/build-workflow-bundle';
 import { Client, Connection } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
@@ -16,6 +15,7 @@ import { spawnWorkerProcess, processCpuSeconds, type WorkerProcess } from '../sr
 import { TASK_QUEUES, WORKFLOW_TYPES, BATCH_SIZE } from '../src/shared/names';
 import type { ScanRunResult } from '../src/shared/types';
 import { labScannerEnv, loadLabSites, startLab } from '../test/support/lab-pipeline';
+import { readFlags } from './_flags';
 
 /** The largest payload an event carries (sum of one `payloads` array's data). */
 function largestPayload(value: unknown): number {
@@ -38,17 +38,11 @@ function largestPayload(value: unknown): number {
 }
 
 export async function run(argv: string[]): Promise<Record<string, unknown>> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      sites: { type: 'string', default: '100000' },
-      'scan-workers': { type: 'string', default: '1' },
-      'batches-in-flight': { type: 'string', default: '4' },
-      'chunk-size': { type: 'string', default: '250' },
-    },
-  });
-  const sites = Number(values.sites);
-  const scanWorkerCount = Number(values['scan-workers']);
+  const flags = readFlags(argv, ['sites', 'scan-workers', 'batches-in-flight', 'chunk-size']);
+  const sites = flags.int('sites', 100_000, 1);
+  const scanWorkerCount = flags.int('scan-workers', 1, 1);
+  const batchesInFlight = flags.int('batches-in-flight', 4, 1);
+  const chunkSize = flags.int('chunk-size', 250, 1);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dnstats-bench-e2e-'));
   fs.chmodSync(dir, 0o755);
   const cleanups: Array<() => Promise<unknown>> = [];
@@ -89,7 +83,7 @@ export async function run(argv: string[]): Promise<Record<string, unknown>> {
     const handle = await client.workflow.start(WORKFLOW_TYPES.scanRun, {
       taskQueue: TASK_QUEUES.process,
       workflowId,
-      args: [{ scope: { kind: 'top', count: sites }, maxBatchesInFlight: Number(values['batches-in-flight']), chunkSize: Number(values['chunk-size']) }],
+      args: [{ scope: { kind: 'top', count: sites }, maxBatchesInFlight: batchesInFlight, chunkSize }],
     });
     const cpuBefore = { bench: process.cpuUsage(), temporal: processCpuSeconds(temporalServer.process.pid) ?? 0 };
     const sampler = setInterval(() => workers.forEach((w) => (w.peakRssMb(), w.cpuSeconds())), 1000);

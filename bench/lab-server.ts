@@ -18,6 +18,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { createScanner, type ScannerOptions } from '../src/dns/scanner';
 import { createLabWorld } from '../src/lab/world';
 import { startLabServer, type LabServerStats } from '../src/lab/server';
+import { readFlags } from './_flags';
 
 interface Flags {
   sites: number;
@@ -32,56 +33,19 @@ interface Flags {
 }
 
 function parseFlags(argv: string[]): Flags {
-  const flags: Flags = { sites: 100_000, seed: 1, concurrency: 500, timeoutMs: 1000, precompute: undefined, client: 'engine', window: 512, profile: undefined, rounds: undefined };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i]!;
-    const value = argv[i + 1];
-    const number = () => {
-      if (value === undefined || !/^[0-9]+$/.test(value)) throw new Error(`${flag} needs a non-negative integer (got ${JSON.stringify(value)})`);
-      i++;
-      return Number(value);
-    };
-    switch (flag) {
-      case '--sites':
-        flags.sites = number();
-        break;
-      case '--seed':
-        flags.seed = number();
-        break;
-      case '--concurrency':
-        flags.concurrency = number();
-        break;
-      case '--timeout-ms':
-        flags.timeoutMs = number();
-        break;
-      case '--window':
-        flags.window = number();
-        break;
-      case '--rounds':
-        flags.rounds = number();
-        if (flags.rounds < 1) throw new Error('--rounds must be at least 1');
-        break;
-      case '--precompute':
-        if (value !== 'on' && value !== 'off') throw new Error(`--precompute must be on or off (got ${JSON.stringify(value)})`);
-        flags.precompute = value === 'on';
-        i++;
-        break;
-      case '--profile':
-        if (value === undefined) throw new Error('--profile needs a file name');
-        flags.profile = value;
-        i++;
-        break;
-      case '--client':
-        if (value !== 'engine' && value !== 'replay') throw new Error(`--client must be engine or replay (got ${JSON.stringify(value)})`);
-        flags.client = value;
-        i++;
-        break;
-      default:
-        throw new Error(`unknown flag ${JSON.stringify(flag)}`);
-    }
-  }
-  if (flags.sites < 1) throw new Error('--sites must be at least 1');
-  return flags;
+  const f = readFlags(argv, ['sites', 'seed', 'concurrency', 'timeout-ms', 'window', 'rounds', 'precompute', 'profile', 'client']);
+  const precompute = f.optionalChoice('precompute', ['on', 'off'] as const);
+  return {
+    sites: f.int('sites', 100_000, 1),
+    seed: f.int('seed', 1),
+    concurrency: f.int('concurrency', 500),
+    timeoutMs: f.int('timeout-ms', 1000),
+    window: f.int('window', 512),
+    rounds: f.optionalInt('rounds', 1),
+    precompute: precompute === undefined ? undefined : precompute === 'on',
+    profile: f.text('profile'),
+    client: f.choice('client', ['engine', 'replay'] as const, 'engine'),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import { createScanner } from '../src/dns/scanner';
 import { queriesIn } from '../src/dns/site-queries';
 import { startLabServer } from '../src/lab/server';
 import { createLabWorld } from '../src/lab/world';
+import { readFlags } from './_flags';
 
 interface Flags {
   sites: number;
@@ -27,56 +28,17 @@ interface Flags {
 }
 
 function parseFlags(argv: string[]): Flags {
-  const flags: Flags = {
-    sites: 20000,
-    concurrency: 500,
-    world: 'lab',
-    maxInFlight: 1024,
-    timeoutMs: 1000,
-    resolverQps: 0,
-    nsQps: 0,
-    seed: 1,
+  const f = readFlags(argv, ['sites', 'concurrency', 'world', 'max-in-flight', 'timeout-ms', 'resolver-qps', 'ns-qps', 'seed']);
+  return {
+    sites: f.int('sites', 20000),
+    concurrency: f.int('concurrency', 500),
+    world: f.choice('world', ['lab', 'synthetic'] as const, 'lab'),
+    maxInFlight: f.int('max-in-flight', 1024),
+    timeoutMs: f.int('timeout-ms', 1000),
+    resolverQps: f.int('resolver-qps', 0),
+    nsQps: f.int('ns-qps', 0),
+    seed: f.int('seed', 1),
   };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i]!;
-    const value = argv[i + 1];
-    const number = () => {
-      if (value === undefined || !/^[0-9]+$/.test(value)) throw new Error(`${flag} needs a non-negative integer (got ${JSON.stringify(value)})`);
-      i++;
-      return Number(value);
-    };
-    switch (flag) {
-      case '--sites':
-        flags.sites = number();
-        break;
-      case '--concurrency':
-        flags.concurrency = number();
-        break;
-      case '--max-in-flight':
-        flags.maxInFlight = number();
-        break;
-      case '--timeout-ms':
-        flags.timeoutMs = number();
-        break;
-      case '--resolver-qps':
-        flags.resolverQps = number();
-        break;
-      case '--ns-qps':
-        flags.nsQps = number();
-        break;
-      case '--seed':
-        flags.seed = number();
-        break;
-      case '--world':
-        if (value !== 'lab' && value !== 'synthetic') throw new Error(`--world must be lab or synthetic (got ${JSON.stringify(value)})`);
-        flags.world = value;
-        i++;
-        break;
-      default:
-        throw new Error(`unknown flag ${JSON.stringify(flag)}`);
-    }
-  }
-  return flags;
 }
 
 interface ServerInfo {

@@ -65,8 +65,8 @@ export interface GradeChunkResult {
   remarks: number;
 }
 
-export interface ScanBatchResult {
-  batchIndex: number;
+/** How many sites went through each stage, and the queries (and failed ones) behind them. */
+export interface StageTotals {
   sites: number;
   scanned: number;
   processed: number;
@@ -75,17 +75,15 @@ export interface ScanBatchResult {
   lookupFailures: LookupFailureCounts;
 }
 
+export interface ScanBatchResult extends StageTotals {
+  batchIndex: number;
+}
+
 export type RunOutcome = 'running' | 'completed' | 'partial' | 'cancelled' | 'failed' | 'botched';
 
-export interface ScanRunResult {
+export interface ScanRunResult extends StageTotals {
   runId: number;
   outcome: RunOutcome;
-  sites: number;
-  scanned: number;
-  processed: number;
-  graded: number;
-  queries: number;
-  lookupFailures: LookupFailureCounts;
   failedBatches: number[];
   seconds: number;
   /** True when the publication child published the run's site. */

@@ -3,6 +3,7 @@ import {
   ParentClosePolicy,
   executeChild,
   isCancellation,
+  log,
   proxyActivities,
   setHandler,
   startChild,
@@ -88,6 +89,7 @@ export async function scanRun(input: ScanRunInput = {}): Promise<ScanRunResult> 
   const failedBatches: number[] = [];
   let queries = 0;
   let cancellation: unknown = null;
+  let queuedEmail: Promise<unknown> = Promise.resolve();
 
   const runBatch = async (batchIndex: number, handle: ChildWorkflowHandle<typeof scanBatch>) => {
     progress.runningBatches.push(batchIndex);
@@ -129,14 +131,16 @@ export async function scanRun(input: ScanRunInput = {}): Promise<ScanRunResult> 
         });
         if (nextBatch >= batchCount) {
           progress.phase = 'all batches queued';
-          void sendEmail({
+          // Sent while the last batches run; a failure (after its retries) is logged, never left
+          // as an unhandled rejection that would fail the workflow task.
+          queuedEmail = sendEmail({
             kind: 'all-batches-queued',
             idempotencyKey: emailKey('all-batches-queued'),
             runId: run.runId,
             workflowId: info.workflowId,
             batches: batchCount,
             startedAt: run.startedAt,
-          });
+          }).catch((err: unknown) => log.warn('the "all batches queued" email was not sent', { error: String(err) }));
         }
         await runBatch(batchIndex, handle);
       }
@@ -153,6 +157,7 @@ export async function scanRun(input: ScanRunInput = {}): Promise<ScanRunResult> 
   // Record the outcome even when the run was cancelled: these steps must not be cancelled too.
   const outcome: RunOutcome = cancellation ? 'cancelled' : failedBatches.length > 0 ? 'partial' : 'completed';
   const summary = await CancellationScope.nonCancellable(async () => {
+    await queuedEmail;
     progress.phase = 'recording outcome';
     const recorded = await finishRun({ runId: run.runId, outcome, failedBatches: [...failedBatches].sort((a, b) => a - b) });
     upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.status, value: outcome }]);
